@@ -1,0 +1,66 @@
+# Entry points. `make run` and `make test` set up everything on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app wsgi
+PORT ?= 5000
+WORKERS ?= 3
+INSTALLED := $(VENV)/.installed
+
+# Debian packages: Pango for WeasyPrint, Noto fonts so Arabic and Chinese never miss a glyph,
+# poppler-utils for reading PDFs back in tests and for looking at them.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-cjk \
+	poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run serve test test-postgres lint format check-data system-packages venv clean
+
+run: venv system-packages  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	# Plain HTTP on loopback: the session cookie cannot be marked Secure here.
+	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
+		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+test: venv system-packages lint check-data  ## the whole suite (SQLite; PostgreSQL via test-postgres)
+	$(PY) -m pytest
+
+# The same suite on a throw-away PostgreSQL database (PG_URL names the server).
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+test-postgres: venv system-packages
+	$(PY) -m tests.throwaway_postgres "$(PG_URL)" -- $(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-data: venv
+	$(FLASK) questionnaires check
+
+venv: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages: $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing && \
+		fc-cache -f >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache instance

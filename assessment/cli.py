@@ -1,0 +1,163 @@
+"""Command-line tools: `flask --app wsgi <group> <command>`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .db import database
+from .framework import FrameworkError, FrameworkRegistry
+from .framework_ext import framework_for, registry
+from .models import Assessment
+
+questionnaires = AppGroup("questionnaires", help="Check the framework files.")
+db_group = AppGroup("db", help="Database migrations.")
+demo = AppGroup("demo", help="The demo country, users and assessments.")
+scores = AppGroup("scores", help="Scores of an assessment.")
+report = AppGroup("report", help="PDF reports.")
+
+
+@questionnaires.command("check")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Check this folder instead of the configured one.",
+)
+def questionnaires_check(directory: Path | None) -> None:
+    """Validate the framework files and print their counts."""
+    folder = directory or Path(current_app.config["QUESTIONNAIRES_DIR"])
+    try:
+        loaded = FrameworkRegistry.load(folder)
+    except FrameworkError as error:
+        click.echo(
+            f"The framework in {folder} is invalid ({len(error.problems)} problem(s)):", err=True
+        )
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    framework = loaded.current
+    click.echo(f"{framework.meta.title}")
+    click.echo(f"framework {framework.meta.framework}, version {framework.version}")
+    totals = {"indicators": 0, "questions": 0, "scored": 0, "triggers": 0}
+    click.echo(
+        f"{'domain':<8}{'kind':<15}{'indicators':>11}{'questions':>11}{'scored':>8}{'triggers':>10}"
+    )
+    for code, counts in framework.counts().items():
+        kind = framework.domain(code).kind.value
+        click.echo(
+            f"{code:<8}{kind:<15}{counts['indicators']:>11}{counts['questions']:>11}"
+            f"{counts['scored']:>8}{counts['triggers']:>10}"
+        )
+        for key in totals:
+            totals[key] += counts[key]
+    click.echo(
+        f"{'total':<23}{totals['indicators']:>11}{totals['questions']:>11}"
+        f"{totals['scored']:>8}{totals['triggers']:>10}"
+    )
+    if len(loaded.versions) > 1:
+        click.echo("releases kept for pinned assessments: " + ", ".join(loaded.versions))
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from .migrations import upgrade
+
+    upgrade(database().engine, revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from .migrations import revision
+
+    revision(database().engine, message)
+
+
+@demo.command("seed")
+def demo_seed() -> None:
+    """Create the demo country, users and assessments (idempotent)."""
+    from .services.demo import seed
+
+    password = current_app.config["DEMO_PASSWORD"]
+    with database().session() as session:
+        logins = seed(session, registry(), password)
+    click.echo(f"Demo logins (password: {password}):")
+    for login in logins:
+        click.echo(f"  {login.email:<28} {login.role}")
+
+
+def _assessment(session, assessment_id: int) -> Assessment:  # noqa: ANN001
+    found = session.get(Assessment, assessment_id)
+    if found is None:
+        raise click.ClickException(f"no assessment {assessment_id}")
+    return found
+
+
+@scores.command("show")
+@click.argument("assessment_id", type=int)
+@click.option("--top", default=5, show_default=True, help="How many gaps to list.")
+def scores_show(assessment_id: int, top: int) -> None:
+    """Print domain scores and the top gaps of an assessment."""
+    from .services.assessments import score
+
+    with database().session() as session:
+        assessment = _assessment(session, assessment_id)
+        framework = framework_for(assessment.framework_version)
+        result = score(session, framework, assessment)
+        click.echo(
+            f"{assessment.title} · framework {assessment.framework_version} · {assessment.state}"
+        )
+        for d in result.domains:
+            value = "—" if d.score is None else f"{d.score:5.1f}"
+            click.echo(
+                f"  {d.code:<5}{framework.domain(d.code).name:<40}{value:>7} / 100   "
+                f"answered {d.answered}/{d.questions}"
+            )
+        overall = "—" if result.overall is None else f"{result.overall:.1f}"
+        click.echo(f"  overall {overall} / 100")
+        click.echo("top gaps:")
+        for n, gap in enumerate(result.gaps[:top], start=1):
+            click.echo(
+                f"  {n}. {gap.id:<7}{framework.indicator(gap.id).name[:50]:<52}"
+                f"current {gap.current:.1f} target {gap.target} "
+                f"priority {gap.priority:g} {gap.band.value if gap.band else ''}"
+            )
+        if not result.gaps:
+            click.echo("  none")
+
+
+@report.command("render")
+@click.option("--assessment", "assessment_id", type=int, required=True)
+@click.option("--lang", default="en", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def report_render(assessment_id: int, lang: str, output: Path) -> None:
+    """Render the gap report of an assessment to a PDF file."""
+    from .reports.render import render_pdf
+    from .services.reporting import gap_report_data
+
+    if lang not in current_app.config["LANGUAGES"]:
+        raise click.BadParameter(
+            f"choose one of {', '.join(current_app.config['LANGUAGES'])}", param_hint="--lang"
+        )
+    with database().session() as session:
+        assessment = _assessment(session, assessment_id)
+        data = gap_report_data(
+            session, framework_for(assessment.framework_version), assessment, on=date.today()
+        )
+    output.write_bytes(render_pdf(data, lang))
+    click.echo(f"wrote {output}")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (questionnaires, db_group, demo, scores, report):
+        app.cli.add_command(group)

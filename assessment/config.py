@@ -1,0 +1,121 @@
+"""Configuration: defaults in code, overrides from the environment, a dict in tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The seven languages of the platform, with the name each is shown under in its own language.
+KNOWN_LOCALES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "ru": "Русский",
+    "zh": "中文",
+    "pt": "Português",
+}
+RTL_LOCALES = frozenset({"ar"})
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": None,  # read from the environment or the instance folder, see _secret_key
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'assessment.db'}",
+        "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
+        "TRANSLATIONS_DIR": str(PROJECT_ROOT / "translations"),
+        "REPORT_CACHE_DIR": str(Path(instance_path) / "reports"),
+        "REPORT_TIMEOUT_SECONDS": 120,
+        "REPORT_MEMORY_LIMIT_MB": 1024,
+        "LANGUAGES": ["en"],  # the enabled subset of KNOWN_LOCALES
+        "DEFAULT_LANGUAGE": "en",
+        "SQLITE_SYNCHRONOUS": "FULL",  # survives power loss, not only a crashed process
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        "SQL_ECHO": False,
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "assessment_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead; a long form must not expire
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_TEXT_LENGTH": 20_000,
+        "DEMO_PASSWORD": "demo-password",
+    }
+
+
+# Environment variables read at start-up, with the type each is turned into.
+_ENVIRONMENT: dict[str, type] = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "QUESTIONNAIRES_DIR": str,
+    "REPORT_CACHE_DIR": str,
+    "REPORT_TIMEOUT_SECONDS": int,
+    "REPORT_MEMORY_LIMIT_MB": int,
+    "SQLITE_SYNCHRONOUS": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "REMEMBER_COOKIE_SECURE": bool,
+    "SQL_ECHO": bool,
+    "DEMO_PASSWORD": str,
+}
+
+
+def _parse(kind: type, raw: str) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    found = {
+        key: _parse(kind, environ[key]) for key, kind in _ENVIRONMENT.items() if key in environ
+    }
+    if "LANGUAGES" in environ:
+        found["LANGUAGES"] = [
+            code.strip() for code in environ["LANGUAGES"].split(",") if code.strip()
+        ]
+    # Heroku-style URLs name the old dialect; SQLAlchemy 2 wants the psycopg 3 driver spelled out.
+    url = found.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        found["DATABASE_URL"] = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return found
+
+
+def secret_key(instance_path: str) -> str:
+    """A key kept in the instance folder, so every worker and every restart shares it."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = path.with_suffix(f".{os.getpid()}.tmp")
+        candidate.write_text(secrets.token_hex(32))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)  # atomic: the first worker to get here wins
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text().strip()
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def validate(config: dict[str, Any]) -> None:
+    unknown = [code for code in config["LANGUAGES"] if code not in KNOWN_LOCALES]
+    if unknown:
+        raise ConfigError(
+            f"LANGUAGES names unknown locales {unknown}; known: {sorted(KNOWN_LOCALES)}"
+        )
+    if config["DEFAULT_LANGUAGE"] not in config["LANGUAGES"]:
+        raise ConfigError("DEFAULT_LANGUAGE must be one of LANGUAGES")
+    if config["SQLITE_SYNCHRONOUS"].upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ConfigError("SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA")

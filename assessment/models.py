@@ -1,0 +1,220 @@
+"""SQLAlchemy 2.0 models: persistence only; behaviour lives in services/."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(StrEnum):
+    """A user's role in a country (administrators are global, see User.is_admin)."""
+
+    FOCAL_POINT = "focal_point"
+    CONTRIBUTOR = "contributor"
+    PEER_REVIEWER = "peer_reviewer"
+    FACILITATOR = "facilitator"
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PEER_REVIEW = "peer_review"
+    VALIDATION = "validation"
+    VALIDATED = "validated"
+    PUBLISHED = "published"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login cookie; replacing it ends every session of the user server-side.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login's user protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def role_in(self, country_id: int) -> Role | None:
+        for membership in self.memberships:
+            if membership.country_id == country_id:
+                return Role(membership.role)
+        return None
+
+
+class Country(Base):
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iso_code: Mapped[str] = mapped_column(String(2), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="country")
+
+
+class Membership(Base):
+    """Who works on a country's assessments, and in which role."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "country_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    country: Mapped[Country] = relationship()
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        # One assessment per country, area and cycle; '' is the whole country.
+        UniqueConstraint("country_id", "area", "cycle", name="one_per_cycle"),
+        Index("ix_assessments_country_cycle", "country_id", "cycle"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
+    area: Mapped[str] = mapped_column(String(200), default="")
+    cycle: Mapped[str] = mapped_column(String(20))
+    framework_version: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default=State.DRAFT.value)
+    focal_point_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    country: Mapped[Country] = relationship(back_populates="assessments")
+    focal_point: Mapped[User | None] = relationship(foreign_keys=[focal_point_id])
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    triggers: Mapped[list[TriggerFlag]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+    @property
+    def title(self) -> str:
+        place = f"{self.country.name} — {self.area}" if self.area else self.country.name
+        return f"{place}, {self.cycle}"
+
+
+class Answer(Base):
+    """The government's answer to one question of an assessment, with an optimistic version."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id"),
+        CheckConstraint("level IS NULL OR (level >= 0 AND level <= 4)", name="level_range"),
+        CheckConstraint("status IN ('answered', 'not_applicable', 'unknown')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(32))  # the framework's stable id
+    status: Mapped[str] = mapped_column(String(20), default="answered")
+    level: Mapped[int | None] = mapped_column(Integer)  # scale questions, 0-4
+    value: Mapped[str | None] = mapped_column(Text)  # every other type, as text
+    reason: Mapped[str | None] = mapped_column(Text)  # why "not applicable" or "unknown"
+    confidence: Mapped[str | None] = mapped_column(String(8))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+    updated_by: Mapped[User | None] = relationship()
+
+
+class TriggerFlag(Base):
+    """A context trigger (CTX-n) set for an assessment."""
+
+    __tablename__ = "trigger_flags"
+    __table_args__ = (UniqueConstraint("assessment_id", "trigger_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    trigger_id: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="triggers")
+
+
+class AuditEntry(Base):
+    """Append-only record of every change: who, when, what, old value, new value."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_assessment_at", "assessment_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,166 @@
+"""The plain data a gap report is made of, built from the framework and the scores (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..framework import Framework
+from ..framework.schema import Band
+from ..scoring import AssessmentScore, IndicatorScore
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    country: str
+    area: str
+    cycle: str
+    state: str
+    framework_version: str
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: str
+    name: str
+    weight: int
+    government: float | None
+    peer: float | None
+    validated: int | None
+    current: float | None
+    target: int
+    gap: float | None
+    priority: float | None
+    band: str | None
+    contested: bool
+    low_confidence: bool
+    answered: int
+    questions: int
+    evidenced: int
+    unevidenced_high: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    code: str
+    name: str
+    kind: str
+    description: str
+    score: float | None
+    completeness: float
+    evidence_coverage: float | None
+    rows: tuple[IndicatorRow, ...]
+
+
+@dataclass(frozen=True)
+class GapItem:
+    rank: int
+    indicator: IndicatorRow
+    domain: str
+    recommendations: tuple[tuple[str, str], ...]  # (question id, what to do)
+    triggered_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriggerLine:
+    id: str
+    text: str
+    raises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GapReport:
+    info: AssessmentInfo
+    generated_on: date
+    overall: float | None
+    completeness: float
+    domains: tuple[DomainSection, ...]
+    gaps: tuple[GapItem, ...]
+    triggers: tuple[TriggerLine, ...]
+    scale: tuple[tuple[int, str], ...]
+
+
+def _row(framework: Framework, score: IndicatorScore) -> IndicatorRow:
+    return IndicatorRow(
+        id=score.id,
+        name=framework.indicator(score.id).name,
+        weight=score.weight,
+        government=score.government,
+        peer=score.peer,
+        validated=score.validated,
+        current=score.current,
+        target=score.target,
+        gap=score.gap,
+        priority=score.priority,
+        band=score.band.value if score.band else None,
+        contested=score.contested,
+        low_confidence=score.low_confidence,
+        answered=score.answered,
+        questions=score.questions,
+        evidenced=score.evidenced,
+        unevidenced_high=score.unevidenced_high,
+    )
+
+
+def _recommendations(
+    framework: Framework, score: IndicatorScore, levels: dict[str, int | None]
+) -> tuple[tuple[str, str], ...]:
+    """What to do: the framework's advice for the indicator's band, for each question below its
+    target."""
+    band = score.band if score.band in (Band.CRITICAL, Band.HIGH) else Band.MEDIUM
+    advice = []
+    for question in framework.indicator(score.id).scored_questions:
+        level = levels.get(question.id)
+        if question.recommendations and (level is None or level < score.target):
+            advice.append((question.id, getattr(question.recommendations, band.value)))
+    return tuple(advice)
+
+
+def build_gap_report(
+    framework: Framework,
+    score: AssessmentScore,
+    info: AssessmentInfo,
+    levels: dict[str, int | None],
+    generated_on: date,
+    top: int | None = None,
+) -> GapReport:
+    rows = {i.id: _row(framework, i) for i in score.indicators}
+    domains = tuple(
+        DomainSection(
+            code=d.code,
+            name=framework.domain(d.code).name,
+            kind=d.kind.value,
+            description=framework.domain(d.code).description,
+            score=d.score,
+            completeness=d.completeness,
+            evidence_coverage=d.evidence_coverage,
+            rows=tuple(rows[i.id] for i in d.indicators),
+        )
+        for d in score.domains
+    )
+    ranked = score.gaps[:top] if top else score.gaps
+    gaps = tuple(
+        GapItem(
+            rank=n,
+            indicator=rows[i.id],
+            domain=framework.domain_of(i.id).name,
+            recommendations=_recommendations(framework, i, levels),
+            triggered_by=i.triggered_by,
+        )
+        for n, i in enumerate(ranked, start=1)
+    )
+    triggers = tuple(
+        TriggerLine(t.id, t.text, tuple(t.raises))
+        for t in framework.triggers
+        if t.id in score.triggers_set
+    )
+    return GapReport(
+        info=info,
+        generated_on=generated_on,
+        overall=score.overall,
+        completeness=score.completeness,
+        domains=domains,
+        gaps=gaps,
+        triggers=triggers,
+        scale=tuple(sorted(framework.meta.scale.items())),
+    )

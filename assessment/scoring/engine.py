@@ -1,0 +1,297 @@
+"""The scoring engine of the framework: plain data in, plain data out.
+
+No Flask, no database: the caller turns stored answers into `Response` values and gets back
+frozen results that views, reports and the command line all read the same way.
+
+Rules (see the methodology annex of the gap report):
+- G, an indicator's government rating, is the mean of the government's rated answers to its
+  scale questions; a reviewer's rating is the mean of that reviewer's rated answers; P is the
+  median over reviewers. "Not applicable" and "unknown" are never rated, never 0.
+- Current = V (validated in the workshop) where it exists, else the lower of G and P where both
+  exist, else whichever exists.
+- Domain score = 100 · Σ wᵢcᵢ / Σ 4wᵢ over indicators with a current score; the overall score is the
+  mean of the scored domains that have a score; the cross-cutting block is reported beside it.
+- Gap = max(0, target − current); target 3 by default, 4 for weight-3 indicators, or the national
+  target. Priority = gap × weight, +2 when a linked trigger is set, +1 when contested (|G − P| ≥ 2)
+  or of low confidence (more than half of the government's rated answers marked low).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from statistics import fmean, median
+
+from assessment.framework import Framework
+from assessment.framework.schema import Band, DomainKind, Indicator
+
+MAX_LEVEL = 4
+DEFAULT_TARGET = 3
+CRITICAL_WEIGHT_TARGET = 4
+CONTESTED_DISTANCE = 2
+TRIGGER_BONUS = 2
+DOUBT_BONUS = 1
+UNEVIDENCED_ABOVE = 2
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answer to one question, as scoring sees it."""
+
+    status: Status = Status.ANSWERED
+    level: int | None = None
+    confidence: Confidence | None = None
+    has_evidence: bool = False
+
+    @property
+    def rated(self) -> bool:
+        return self.status is Status.ANSWERED and self.level is not None
+
+
+Responses = Mapping[str, Response]  # question id -> response
+
+
+def band_for(priority: float) -> Band:
+    if priority >= 8:
+        return Band.CRITICAL
+    if priority >= 5:
+        return Band.HIGH
+    if priority >= 2:
+        return Band.MEDIUM
+    return Band.LOW
+
+
+def default_target(indicator: Indicator) -> int:
+    return CRITICAL_WEIGHT_TARGET if indicator.weight == 3 else DEFAULT_TARGET
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    id: str
+    domain: str
+    weight: int
+    government: float | None
+    peer: float | None
+    peer_ratings: tuple[float, ...]
+    validated: int | None
+    current: float | None
+    target: int
+    gap: float | None
+    priority: float | None
+    band: Band | None
+    contested: bool
+    low_confidence: bool
+    triggered_by: tuple[str, ...]
+    questions: int
+    answered: int
+    rated: int
+    evidenced: int
+    unevidenced_high: tuple[str, ...]  # question ids rated above 2 with no evidence
+
+    @property
+    def completeness(self) -> float:
+        return self.answered / self.questions if self.questions else 1.0
+
+    @property
+    def evidence_coverage(self) -> float | None:
+        return self.evidenced / self.rated if self.rated else None
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    code: str
+    kind: DomainKind
+    score: float | None  # 0-100
+    indicators: tuple[IndicatorScore, ...]
+
+    @property
+    def questions(self) -> int:
+        return sum(i.questions for i in self.indicators)
+
+    @property
+    def answered(self) -> int:
+        return sum(i.answered for i in self.indicators)
+
+    @property
+    def completeness(self) -> float:
+        return self.answered / self.questions if self.questions else 1.0
+
+    @property
+    def evidence_coverage(self) -> float | None:
+        rated = sum(i.rated for i in self.indicators)
+        return sum(i.evidenced for i in self.indicators) / rated if rated else None
+
+
+@dataclass(frozen=True)
+class AssessmentScore:
+    framework_version: str
+    domains: tuple[DomainScore, ...]
+    overall: float | None
+    triggers_set: tuple[str, ...] = field(default=())
+
+    @property
+    def indicators(self) -> tuple[IndicatorScore, ...]:
+        return tuple(i for d in self.domains for i in d.indicators)
+
+    def domain(self, code: str) -> DomainScore:
+        return next(d for d in self.domains if d.code == code)
+
+    def indicator(self, indicator_id: str) -> IndicatorScore:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    @property
+    def gaps(self) -> tuple[IndicatorScore, ...]:
+        """Indicators with a gap, highest priority first (then larger gap, then heavier weight)."""
+        with_gap = [i for i in self.indicators if i.gap]
+        return tuple(
+            sorted(with_gap, key=lambda i: (-(i.priority or 0), -(i.gap or 0), -i.weight, i.id))
+        )
+
+    @property
+    def completeness(self) -> float:
+        questions = sum(d.questions for d in self.domains)
+        return sum(d.answered for d in self.domains) / questions if questions else 1.0
+
+    @property
+    def contested(self) -> tuple[IndicatorScore, ...]:
+        return tuple(i for i in self.indicators if i.contested)
+
+
+def _rating(indicator: Indicator, responses: Responses) -> float | None:
+    levels = [
+        r.level
+        for q in indicator.scored_questions
+        if (r := responses.get(q.id)) is not None and r.rated and r.level is not None
+    ]
+    return fmean(levels) if levels else None
+
+
+def score_indicator(
+    indicator: Indicator,
+    government: Responses,
+    reviewers: Sequence[Responses] = (),
+    validated: int | None = None,
+    target: int | None = None,
+    triggered_by: Collection[str] = (),
+) -> IndicatorScore:
+    scored = indicator.scored_questions
+    g = _rating(indicator, government)
+    peer_ratings = tuple(r for rv in reviewers if (r := _rating(indicator, rv)) is not None)
+    p = median(peer_ratings) if peer_ratings else None
+
+    if validated is not None:
+        current: float | None = float(validated)
+    elif g is not None and p is not None:
+        current = min(g, p)
+    else:
+        current = g if g is not None else p
+
+    rated = [r for q in scored if (r := government.get(q.id)) is not None and r.rated]
+    low = sum(1 for r in rated if r.confidence is Confidence.LOW)
+    low_confidence = bool(rated) and low * 2 > len(rated)
+    contested = g is not None and p is not None and abs(g - p) >= CONTESTED_DISTANCE
+    goal = target if target is not None else default_target(indicator)
+
+    gap = priority = None
+    band = None
+    if current is not None:
+        gap = max(0.0, goal - current)
+        priority = gap * indicator.weight
+        if triggered_by:
+            priority += TRIGGER_BONUS
+        if contested or low_confidence:
+            priority += DOUBT_BONUS
+        band = band_for(priority)
+
+    return IndicatorScore(
+        id=indicator.id,
+        domain=indicator.id.split("-")[0],
+        weight=indicator.weight,
+        government=g,
+        peer=p,
+        peer_ratings=peer_ratings,
+        validated=validated,
+        current=current,
+        target=goal,
+        gap=gap,
+        priority=priority,
+        band=band,
+        contested=contested,
+        low_confidence=low_confidence,
+        triggered_by=tuple(sorted(triggered_by)),
+        questions=len(indicator.questions),
+        answered=sum(1 for q in indicator.questions if q.id in government),
+        rated=len(rated),
+        evidenced=sum(1 for r in rated if r.has_evidence),
+        unevidenced_high=tuple(
+            q.id
+            for q in scored
+            if (r := government.get(q.id)) is not None
+            and r.rated
+            and (r.level or 0) > UNEVIDENCED_ABOVE
+            and not r.has_evidence
+        ),
+    )
+
+
+def domain_score(indicators: Sequence[IndicatorScore]) -> float | None:
+    rated = [i for i in indicators if i.current is not None]
+    if not rated:
+        return None
+    weighted = sum(i.weight * (i.current or 0.0) for i in rated)
+    return 100.0 * weighted / sum(MAX_LEVEL * i.weight for i in rated)
+
+
+def score_assessment(
+    framework: Framework,
+    government: Responses,
+    reviewers: Sequence[Responses] = (),
+    validated: Mapping[str, int] | None = None,
+    targets: Mapping[str, int] | None = None,
+    triggers_set: Collection[str] = (),
+) -> AssessmentScore:
+    validated = validated or {}
+    targets = targets or {}
+    raised_by: dict[str, list[str]] = {}
+    for trigger in framework.triggers:
+        if trigger.id in triggers_set:
+            for indicator_id in trigger.raises:
+                raised_by.setdefault(indicator_id, []).append(trigger.id)
+
+    domains = []
+    for domain in framework.domains:
+        if domain.kind is DomainKind.CONTEXT:
+            continue
+        indicators = tuple(
+            score_indicator(
+                indicator,
+                government,
+                reviewers,
+                validated=validated.get(indicator.id),
+                target=targets.get(indicator.id),
+                triggered_by=raised_by.get(indicator.id, ()),
+            )
+            for indicator in domain.indicators
+        )
+        domains.append(DomainScore(domain.code, domain.kind, domain_score(indicators), indicators))
+
+    scored = [d.score for d in domains if d.kind is DomainKind.SCORED and d.score is not None]
+    return AssessmentScore(
+        framework_version=framework.version,
+        domains=tuple(domains),
+        overall=fmean(scored) if scored else None,
+        triggers_set=tuple(sorted(t.id for t in framework.triggers if t.id in triggers_set)),
+    )

@@ -1,0 +1,79 @@
+"""Accounts: creating users, checking a login, ending every session of a user."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db import begin_write
+from ..models import Country, Membership, Role, User
+from ..passwords import hash_password, needs_rehash, verify_password
+from . import audit
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user if the password is right; None otherwise, in the same time either way."""
+    user = find_user(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        begin_write(session)
+        user.password_hash = hash_password(password)
+        session.commit()
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Replace the token in the login cookie, so no earlier cookie of this user works any more."""
+    begin_write(session)
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, user, "logout", "user", user.id)
+    session.commit()
+
+
+def create_user(
+    session: Session,
+    email: str,
+    name: str,
+    password: str,
+    *,
+    is_admin: bool = False,
+    country: Country | None = None,
+    role: Role | None = None,
+    actor: User | None = None,
+) -> User:
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+    )
+    session.add(user)
+    if country is not None and role is not None:
+        user.memberships.append(Membership(country=country, role=role.value))
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "user",
+        user.id,
+        new={
+            "email": user.email,
+            "is_admin": is_admin,
+            "role": role.value if role else None,
+            "country": country.iso_code if country else None,
+        },
+    )
+    return user

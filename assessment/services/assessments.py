@@ -1,0 +1,376 @@
+"""Opening assessments, saving answers with optimistic versions, and scoring them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..access import Action, allowed, can_open_assessment
+from ..db import begin_write
+from ..framework import Framework, FrameworkRegistry
+from ..framework.schema import Question, QuestionType
+from ..models import Answer, Assessment, Country, Membership, State, User, utcnow
+from ..scoring import AssessmentScore, Confidence, Response, Status, score_assessment
+from . import audit
+
+YES_NO_PARTIAL = ("yes", "no", "partial")
+ANSWER_FIELDS = ("status", "level", "value", "reason", "confidence", "evidence", "comment")
+
+
+class AccessDenied(PermissionError):
+    pass
+
+
+class AssessmentExists(ValueError):
+    pass
+
+
+class InvalidAnswer(ValueError):
+    def __init__(self, question_id: str, message: str):
+        self.question_id = question_id
+        self.message = message
+        super().__init__(f"{question_id}: {message}")
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What a respondent sent for one question. `expected_version` is the version they edited
+    (0 for a question that had no answer yet)."""
+
+    question_id: str
+    expected_version: int
+    status: str = Status.ANSWERED.value
+    level: int | None = None
+    value: str | None = None
+    reason: str | None = None
+    confidence: str | None = None
+    evidence: str | None = None
+    comment: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in ANSWER_FIELDS}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else saved this answer since the respondent loaded it."""
+
+    question_id: str
+    current: dict[str, Any]
+    version: int
+    updated_by: str | None
+    updated_at: datetime | None
+
+
+@dataclass
+class SaveResult:
+    saved: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _clean_text(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    value = value.replace("\x00", "").strip()
+    if len(value) > limit:
+        raise ValueError(f"is longer than {limit} characters")
+    return value or None
+
+
+def validate_answer(question: Question, given: AnswerInput, text_limit: int) -> AnswerInput:
+    """Check one answer against its question's type; return it normalised or raise InvalidAnswer."""
+    qid = question.id
+
+    def fail(message: str) -> InvalidAnswer:
+        return InvalidAnswer(qid, message)
+
+    try:
+        cleaned = {
+            name: _clean_text(getattr(given, name), text_limit)
+            for name in ("value", "reason", "evidence", "comment")
+        }
+    except ValueError as error:
+        raise fail(f"the text {error}") from None
+
+    if given.status not in {s.value for s in Status}:
+        raise fail("unknown answer status")
+    if given.confidence not in (None, *(c.value for c in Confidence)):
+        raise fail("confidence is high, medium or low")
+
+    level = given.level
+    value = cleaned["value"]
+    if given.status != Status.ANSWERED:
+        if not cleaned["reason"]:
+            raise fail("say why the question is not applicable or the answer unknown")
+        level = value = None
+    elif question.type is QuestionType.SCALE:
+        if level is None or not 0 <= level <= 4:
+            raise fail("choose a level from 0 to 4")
+        value = None
+    else:
+        level = None
+        if value is None:
+            raise fail("an answer is required")
+        if question.type is QuestionType.YES_NO_PARTIAL and value not in YES_NO_PARTIAL:
+            raise fail("answer yes, no or partial")
+        if question.type is QuestionType.CHOICE and value not in {
+            c.value for c in question.choices or ()
+        }:
+            raise fail("choose one of the listed options")
+        if question.type is QuestionType.NUMBER:
+            try:
+                number = float(value)
+            except ValueError:
+                raise fail("enter a number") from None
+            if not math.isfinite(number) or number < 0:
+                raise fail("enter a number of zero or more")
+            value = f"{number:g}"
+
+    return AnswerInput(
+        question_id=qid,
+        expected_version=given.expected_version,
+        status=given.status,
+        level=level,
+        value=value,
+        reason=cleaned["reason"] if given.status != Status.ANSWERED else None,
+        confidence=given.confidence,
+        evidence=cleaned["evidence"],
+        comment=cleaned["comment"],
+    )
+
+
+def _snapshot(answer: Answer) -> dict[str, Any]:
+    return {name: getattr(answer, name) for name in ANSWER_FIELDS}
+
+
+def save_answers(
+    session: Session,
+    framework: Framework,
+    assessment: Assessment,
+    actor: User,
+    given: list[AnswerInput],
+    *,
+    text_limit: int = 20_000,
+) -> SaveResult:
+    """Save a batch of answers. A stale answer is reported as a conflict, never overwritten;
+    the others are saved. Invalid input raises InvalidAnswer before anything is written."""
+    if not allowed(actor, Action.ANSWER, assessment):
+        raise AccessDenied("this assessment cannot be answered by this user now")
+    valid = []
+    for item in given:
+        try:
+            question = framework.question(item.question_id)
+        except KeyError:
+            raise InvalidAnswer(item.question_id, "no such question in this framework") from None
+        valid.append(validate_answer(question, item, text_limit))
+
+    begin_write(session)
+    existing = {
+        a.question_id: a
+        for a in session.scalars(
+            select(Answer)
+            .where(
+                Answer.assessment_id == assessment.id,
+                Answer.question_id.in_([v.question_id for v in valid]),
+            )
+            .options(selectinload(Answer.updated_by))
+            .execution_options(populate_existing=True)  # the request may have read them before
+        )
+    }
+    result = SaveResult()
+    now = utcnow()
+    for item in valid:
+        answer = existing.get(item.question_id)
+        new = item.fields()
+        if answer is not None and _snapshot(answer) == new:
+            result.unchanged.append(item.question_id)
+            continue
+        if answer is None:
+            if item.expected_version != 0:
+                raise InvalidAnswer(item.question_id, "this answer no longer exists")
+            try:
+                with session.begin_nested():
+                    session.add(
+                        Answer(
+                            assessment_id=assessment.id,
+                            question_id=item.question_id,
+                            version=1,
+                            updated_by_id=actor.id,
+                            updated_at=now,
+                            **new,
+                        )
+                    )
+            except IntegrityError:
+                # Someone created it between our read and our write.
+                answer = session.scalar(
+                    select(Answer).where(
+                        Answer.assessment_id == assessment.id,
+                        Answer.question_id == item.question_id,
+                    )
+                )
+                assert answer is not None
+                result.conflicts.append(_conflict(answer))
+                continue
+            old = None
+        else:
+            old = _snapshot(answer)
+            updated = session.execute(
+                update(Answer)
+                .where(Answer.id == answer.id, Answer.version == item.expected_version)
+                .values(version=Answer.version + 1, updated_by_id=actor.id, updated_at=now, **new)
+                .execution_options(synchronize_session=False)
+            )
+            if updated.rowcount != 1:
+                session.refresh(answer)
+                result.conflicts.append(_conflict(answer))
+                continue
+            session.refresh(answer)
+        audit.record(
+            session,
+            actor,
+            "answer",
+            "answer",
+            item.question_id,
+            assessment_id=assessment.id,
+            old=old,
+            new=new,
+        )
+        result.saved.append(item.question_id)
+    session.commit()
+    return result
+
+
+def _conflict(answer: Answer) -> Conflict:
+    return Conflict(
+        question_id=answer.question_id,
+        current=_snapshot(answer),
+        version=answer.version,
+        updated_by=answer.updated_by.name if answer.updated_by else None,
+        updated_at=answer.updated_at,
+    )
+
+
+def open_assessment(
+    session: Session,
+    registry: FrameworkRegistry,
+    actor: User,
+    country: Country,
+    cycle: str,
+    area: str = "",
+) -> Assessment:
+    """Open a country's (or one area's) assessment for a cycle, pinned to the current framework."""
+    if not can_open_assessment(actor, country):
+        raise AccessDenied("only an administrator or the country's focal point opens an assessment")
+    cycle, area = cycle.strip(), area.strip()
+    if not cycle:
+        raise ValueError("a cycle is required")
+    begin_write(session)
+    duplicate = session.scalar(
+        select(Assessment.id).where(
+            Assessment.country_id == country.id, Assessment.cycle == cycle, Assessment.area == area
+        )
+    )
+    if duplicate is not None:
+        raise AssessmentExists(f"an assessment for cycle {cycle} already exists")
+    focal_point = (
+        actor
+        if actor.role_in(country.id)
+        else session.scalar(
+            select(User)
+            .join(Membership)
+            .where(Membership.country_id == country.id, Membership.role == "focal_point")
+        )
+    )
+    assessment = Assessment(
+        country=country,
+        cycle=cycle,
+        area=area,
+        framework_version=registry.current_version,
+        focal_point=focal_point,
+        created_by_id=actor.id,
+    )
+    session.add(assessment)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "open",
+        "assessment",
+        assessment.id,
+        assessment_id=assessment.id,
+        new={
+            "country": country.iso_code,
+            "cycle": cycle,
+            "area": area,
+            "framework_version": assessment.framework_version,
+        },
+    )
+    session.commit()
+    return assessment
+
+
+def submit(session: Session, assessment: Assessment, actor: User) -> None:
+    if not allowed(actor, Action.ANSWER, assessment):
+        raise AccessDenied("this assessment cannot be submitted by this user now")
+    begin_write(session)
+    old = assessment.state
+    assessment.state = State.SUBMITTED.value
+    assessment.submitted_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "submit",
+        "assessment",
+        assessment.id,
+        assessment_id=assessment.id,
+        old={"state": old},
+        new={"state": assessment.state},
+    )
+    session.commit()
+
+
+def visible_assessments(session: Session, user: User) -> list[Assessment]:
+    query = (
+        select(Assessment)
+        .options(selectinload(Assessment.country))
+        .order_by(Assessment.cycle.desc(), Assessment.id)
+    )
+    if not user.is_admin:
+        countries = [m.country_id for m in user.memberships]
+        query = query.where(Assessment.country_id.in_(countries))
+    return list(session.scalars(query))
+
+
+def get_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
+    return {
+        a.question_id: a
+        for a in session.scalars(select(Answer).where(Answer.assessment_id == assessment.id))
+    }
+
+
+def as_responses(answers: dict[str, Answer]) -> dict[str, Response]:
+    return {
+        qid: Response(
+            status=Status(a.status),
+            level=a.level,
+            confidence=Confidence(a.confidence) if a.confidence else None,
+            has_evidence=bool(a.evidence and a.evidence.strip()),
+        )
+        for qid, a in answers.items()
+    }
+
+
+def score(session: Session, framework: Framework, assessment: Assessment) -> AssessmentScore:
+    answers = get_answers(session, assessment)
+    return score_assessment(
+        framework,
+        as_responses(answers),
+        triggers_set={t.trigger_id for t in assessment.triggers},
+    )

@@ -1,0 +1,168 @@
+"""The demo: a fictional country with one user per role, an assessment part-filled and one
+complete, so a newcomer sees real results at once. Running it twice changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import begin_write
+from ..framework import Framework, FrameworkRegistry
+from ..framework.schema import Question, QuestionType
+from ..models import Answer, Assessment, Country, Role, State, TriggerFlag, User
+from . import audit
+from .accounts import create_user, find_user
+
+DEMO_COUNTRY = ("XV", "Republic of Veridia")
+OTHER_COUNTRY = ("XN", "Northern Federation")  # shows that countries never see each other
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+
+
+DEMO_USERS = (
+    ("admin@demo.example", "Amina Secretariat", None),
+    ("focal@demo.example", "Fatima Focal", Role.FOCAL_POINT),
+    ("contributor@demo.example", "Carlos Contributor", Role.CONTRIBUTOR),
+    ("reviewer@demo.example", "Rania Reviewer", Role.PEER_REVIEWER),
+    ("facilitator@demo.example", "Felix Facilitator", Role.FACILITATOR),
+    ("focal@northern.example", "Nils North", Role.FOCAL_POINT),
+)
+
+
+def _spread(key: str, modulo: int) -> int:
+    """A stable pseudo-random number from a key, so the demo answers look real but never change."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % modulo
+
+
+def _demo_answer(question: Question, cycle: str) -> dict[str, object]:
+    key = f"{cycle}:{question.id}"
+    if question.type is QuestionType.SCALE:
+        level = _spread(key, 5)
+        if _spread(key + "na", 13) == 0:
+            return {"status": "unknown", "reason": "The ministry has not yet collected these data."}
+        return {
+            "level": level,
+            "confidence": ("high", "medium", "low")[_spread(key + "c", 3)],
+            "evidence": "Annual report of the responsible ministry, section 3."
+            if level >= 2
+            else None,
+        }
+    if question.type is QuestionType.YES_NO_PARTIAL:
+        return {"value": ("yes", "no", "partial")[_spread(key, 3)]}
+    if question.type is QuestionType.NUMBER:
+        return {"value": str(_spread(key, 12))}
+    if question.type is QuestionType.CHOICE:
+        choices = question.choices or []
+        return {"value": choices[_spread(key, len(choices))].value}
+    return {"value": "Two recruitment campaigns in the northern provinces; most recruits stayed."}
+
+
+def _fill(
+    session: Session, framework: Framework, assessment: Assessment, author: User, share: float
+) -> None:
+    questions = [q for d in framework.answerable_domains for i in d.indicators for q in i.questions]
+    chosen = questions[: max(1, round(len(questions) * share))]
+    for question in chosen:
+        fields = {"status": "answered", **_demo_answer(question, assessment.cycle)}
+        session.add(
+            Answer(
+                assessment=assessment, question_id=question.id, updated_by_id=author.id, **fields
+            )
+        )
+
+
+def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[DemoLogin]:
+    """Create whatever part of the demo is missing; return the demo logins."""
+    framework = registry.current
+    begin_write(session)
+    countries = {}
+    for code, name in (DEMO_COUNTRY, OTHER_COUNTRY):
+        country = session.scalar(select(Country).where(Country.iso_code == code))
+        if country is None:
+            country = Country(iso_code=code, name=name)
+            session.add(country)
+            session.flush()
+            audit.record(session, None, "create", "country", code, new={"name": name})
+        countries[code] = country
+
+    users = {}
+    for email, name, role in DEMO_USERS:
+        user = find_user(session, email)
+        if user is None:
+            country = countries[OTHER_COUNTRY[0] if "northern" in email else DEMO_COUNTRY[0]]
+            user = create_user(
+                session,
+                email,
+                name,
+                password,
+                is_admin=role is None,
+                country=country if role else None,
+                role=role,
+            )
+        users[email] = user
+
+    veridia = countries[DEMO_COUNTRY[0]]
+    focal = users["focal@demo.example"]
+    for cycle, share, state in (("2025", 1.0, State.SUBMITTED), ("2026", 0.4, State.DRAFT)):
+        exists = session.scalar(
+            select(Assessment).where(
+                Assessment.country_id == veridia.id,
+                Assessment.cycle == cycle,
+                Assessment.area == "",
+            )
+        )
+        if exists is not None:
+            continue
+        assessment = Assessment(
+            country=veridia,
+            cycle=cycle,
+            framework_version=framework.version,
+            state=state.value,
+            focal_point=focal,
+            created_by_id=focal.id,
+        )
+        session.add(assessment)
+        _fill(session, framework, assessment, focal, share)
+        if cycle == "2025" and framework.triggers:
+            first = framework.triggers[0]
+            session.add(
+                TriggerFlag(
+                    assessment=assessment,
+                    trigger_id=first.id,
+                    note="Presidential election due next year.",
+                    set_by_id=focal.id,
+                )
+            )
+        session.flush()
+        audit.record(
+            session,
+            None,
+            "seed",
+            "assessment",
+            assessment.id,
+            assessment_id=assessment.id,
+            new={"cycle": cycle, "state": state.value},
+        )
+
+    northern = countries[OTHER_COUNTRY[0]]
+    if session.scalar(select(Assessment.id).where(Assessment.country_id == northern.id)) is None:
+        session.add(
+            Assessment(
+                country=northern,
+                cycle="2026",
+                framework_version=framework.version,
+                focal_point=users["focal@northern.example"],
+            )
+        )
+    session.commit()
+    return [
+        DemoLogin(email, role.value if role else "administrator")
+        for email, _name, role in DEMO_USERS
+    ]

@@ -1,0 +1,32 @@
+"""Gathering what a gap report needs from the database, as plain data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from ..framework import Framework
+from ..models import Assessment
+from ..reports import AssessmentInfo, GapReport, build_gap_report
+from .assessments import get_answers, score
+
+
+def gap_report_data(
+    session: Session, framework: Framework, assessment: Assessment, on: date | None = None
+) -> GapReport:
+    answers = get_answers(session, assessment)
+    info = AssessmentInfo(
+        country=assessment.country.name,
+        area=assessment.area,
+        cycle=assessment.cycle,
+        state=assessment.state,
+        framework_version=assessment.framework_version,
+    )
+    return build_gap_report(
+        framework,
+        score(session, framework, assessment),
+        info,
+        levels={qid: a.level for qid, a in answers.items()},
+        generated_on=on or date.today(),
+    )

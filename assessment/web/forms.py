@@ -1,0 +1,121 @@
+"""Forms. Every one inherits Flask-WTF's CSRF protection; questionnaire forms are built per
+section."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..framework.schema import Question, QuestionType
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class OpenAssessmentForm(FlaskForm):
+    country_id = HiddenField(validators=[DataRequired()])
+    cycle = StringField(_l("Cycle"), validators=[DataRequired(), Length(max=20)])
+    area = StringField(
+        _l("Area (leave empty for the whole country)"), validators=[Optional(), Length(max=200)]
+    )
+
+
+CONFIDENCE_CHOICES = [
+    SelectChoice("", _l("not stated")),
+    SelectChoice("high", _l("High")),
+    SelectChoice("medium", _l("Medium")),
+    SelectChoice("low", _l("Low")),
+]
+NOT_RATED = [
+    SelectChoice("not_applicable", _l("Not applicable")),
+    SelectChoice("unknown", _l("Unknown")),
+]
+YES_NO_PARTIAL = [
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("partial", _l("Partly")),
+    SelectChoice("no", _l("No")),
+]
+
+
+class _AnswerForm(Form):
+    """One question's answer; the form of a section holds one per question."""
+
+    answer = RadioField(validate_choice=True, validators=[Optional()])
+    value = StringField(validators=[Optional(), Length(max=20_000)])
+    reason = TextAreaField(_l("Why not applicable or unknown"), validators=[Length(max=20_000)])
+    confidence = RadioField(
+        _l("Confidence"), choices=CONFIDENCE_CHOICES, default="", validators=[Optional()]
+    )
+    evidence = TextAreaField(_l("Evidence (documents, links)"), validators=[Length(max=20_000)])
+    version = IntegerField(default=0, validators=[NumberRange(min=0)])
+    # A digest of the values as the page showed them: an answer posted back unchanged is left
+    # alone, so someone else's newer save to it is neither overwritten nor flagged.
+    original = HiddenField()
+
+
+def _answer_choices(question: Question) -> list[SelectChoice]:
+    if question.type is QuestionType.SCALE:
+        return [
+            SelectChoice(str(n), f"{n} — {text}")
+            for n, text in sorted((question.levels or {}).items())
+        ]
+    if question.type is QuestionType.YES_NO_PARTIAL:
+        return list(YES_NO_PARTIAL)
+    if question.type is QuestionType.CHOICE:
+        return [SelectChoice(c.value, c.label) for c in question.choices or ()]
+    return []
+
+
+EDITABLE = ("answer", "value", "reason", "confidence", "evidence")
+
+
+def digest(values: dict[str, Any]) -> str:
+    joined = "\x1f".join(str(values.get(name) or "") for name in EDITABLE)
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
+def field_name(question_id: str) -> str:
+    return "q_" + question_id.replace("-", "_").replace(".", "_")
+
+
+def section_form(
+    questions: list[Question], data: dict[str, dict[str, Any]] | None = None, formdata: Any = None
+) -> FlaskForm:
+    """A form with one sub-form per question, choices set from the framework."""
+
+    class SectionForm(FlaskForm):
+        pass
+
+    for question in questions:
+        setattr(SectionForm, field_name(question.id), FormField(_AnswerForm))
+    # FormField reads its initial values from an object's attributes, not from a dict.
+    initial = {name: SimpleNamespace(**values) for name, values in (data or {}).items()}
+    form = SectionForm(formdata=formdata, data=initial)
+    for question in questions:
+        sub = getattr(form, field_name(question.id))
+        sub.answer.choices = _answer_choices(question) + list(NOT_RATED)
+    return form

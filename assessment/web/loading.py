@@ -1,0 +1,30 @@
+"""Loading an object for a view, with its access check: another country's object is a 404."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..access import Action, allowed
+from ..db import db_session
+from ..framework import Framework
+from ..framework_ext import framework_for
+from ..models import Assessment
+
+
+def assessment_or_404(assessment_id: int, action: Action = Action.VIEW) -> Assessment:
+    assessment = db_session().get(
+        Assessment,
+        assessment_id,
+        options=[selectinload(Assessment.country), selectinload(Assessment.triggers)],
+    )
+    if assessment is None or not allowed(current_user, Action.VIEW, assessment):
+        abort(404)
+    if action is not Action.VIEW and not allowed(current_user, action, assessment):
+        abort(403)
+    return assessment
+
+
+def framework_of(assessment: Assessment) -> Framework:
+    return framework_for(assessment.framework_version)

@@ -20,6 +20,7 @@ db_group = AppGroup("db", help="Database migrations.")
 demo = AppGroup("demo", help="The demo country, users and assessments.")
 scores = AppGroup("scores", help="Scores of an assessment.")
 report = AppGroup("report", help="PDF reports.")
+i18n = AppGroup("i18n", help="Translation catalogs: extract, update, compile, status.")
 
 
 @questionnaires.command("check")
@@ -158,6 +159,50 @@ def report_render(assessment_id: int, lang: str, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+def _translations() -> Path:
+    return Path(current_app.config["TRANSLATIONS_DIR"])
+
+
+@i18n.command("extract")
+def i18n_extract() -> None:
+    """Write messages.pot (interface) and questionnaires.pot (framework content)."""
+    from .i18n_catalogs import extract
+
+    extract(_translations())
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Merge the templates into every language's catalogs."""
+    from .i18n_catalogs import update
+
+    update(_translations())
+
+
+@i18n.command("compile")
+def i18n_compile() -> None:
+    """Compile the catalogs to .mo files."""
+    from .i18n_catalogs import compile_catalogs
+
+    compile_catalogs(_translations())
+
+
+@i18n.command("status")
+def i18n_status() -> None:
+    """Per-language translation completeness of both catalogs."""
+    from .i18n_catalogs import status
+
+    rows = status(_translations())
+    click.echo(
+        f"{'language':<10}{'catalog':<16}{'translated':>11}{'fuzzy':>7}{'total':>7}{'complete':>10}"
+    )
+    for row in rows:
+        click.echo(
+            f"{row.lang:<10}{row.domain:<16}{row.translated:>11}{row.fuzzy:>7}"
+            f"{row.total:>7}{row.share:>10.0%}"
+        )
+
+
 def register_commands(app: Flask) -> None:
-    for group in (questionnaires, db_group, demo, scores, report):
+    for group in (questionnaires, db_group, demo, scores, report, i18n):
         app.cli.add_command(group)

@@ -6,6 +6,11 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+# Presentation attributes rather than CSS, so WeasyPrint draws the same chart as the browser.
+BAR, TRACK, INK, MUTED = "#12355b", "#e8ecf2", "#1b1b1b", "#555555"
+FONT = 'font-size="12" font-family="Noto Sans, Noto Sans Arabic, Noto Sans CJK SC, sans-serif"'
+TEXT = f'{FONT} fill="{INK}"'
+
 
 def score_bars(
     bars: Sequence[tuple[str, float | None]],
@@ -31,27 +36,29 @@ def score_bars(
         # Labels are right-aligned against the bars in both directions; in RTL the bars sit left.
         parts.append(
             f'<text x="{anchor_x}" y="{y + 21}" text-anchor="end" '
-            f'class="chart-label">{escape(label)}</text>'
+            f'class="chart-label" {TEXT}>{escape(label)}</text>'
         )
         parts.append(
-            f'<rect x="{bar_x0}" y="{y + 6}" width="{plot_w}" height="20" class="chart-track"/>'
+            f'<rect x="{bar_x0}" y="{y + 6}" width="{plot_w}" height="20" class="chart-track" '
+            f'fill="{TRACK}"/>'
         )
         if value is None:
             parts.append(
-                f'<text x="{bar_x0 + 6}" y="{y + 21}" class="chart-empty">'
+                f'<text x="{bar_x0 + 6}" y="{y + 21}" class="chart-empty" {FONT} fill="{MUTED}">'
                 f"{escape(empty_label)}</text>"
             )
             continue
         length = plot_w * max(0.0, min(100.0, value)) / 100
         x = bar_x0 + plot_w - length if rtl else bar_x0
         parts.append(
-            f'<rect x="{x:.1f}" y="{y + 6}" width="{length:.1f}" height="20" class="chart-bar"/>'
+            f'<rect x="{x:.1f}" y="{y + 6}" width="{length:.1f}" height="20" class="chart-bar" '
+            f'fill="{BAR}"/>'
         )
         value_x = bar_x0 - 6 if rtl else bar_x0 + plot_w + 6
         value_anchor = "end" if rtl else "start"
         parts.append(
             f'<text x="{value_x}" y="{y + 21}" text-anchor="{value_anchor}" '
-            f'class="chart-value">{value:.0f}</text>'
+            f'class="chart-value" {TEXT}>{value:.0f}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated string above is escaped

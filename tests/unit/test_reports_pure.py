@@ -20,6 +20,7 @@ def test_chart_labels_are_escaped() -> None:
 def test_chart_draws_one_bar_per_scored_label_and_says_when_unscored() -> None:
     svg = score_bars([("A", 25.0), ("B", None), ("C", 130.0)], title="t", empty_label="none yet")
     assert svg.count('class="chart-bar"') == 2
+    assert svg.count('fill="#12355b"') == 2  # drawn with attributes, which WeasyPrint honours
     assert "none yet" in svg
     assert ">25<" in svg
 

@@ -11,7 +11,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .db import database
-from .framework import FrameworkError, FrameworkRegistry
+from .framework import FrameworkError, FrameworkRegistry, stability
+from .framework.stability import LOCK_FILE
 from .framework_ext import framework_for, registry
 from .models import Assessment
 
@@ -61,8 +62,42 @@ def questionnaires_check(directory: Path | None) -> None:
         f"{'total':<23}{totals['indicators']:>11}{totals['questions']:>11}"
         f"{totals['scored']:>8}{totals['triggers']:>10}"
     )
+    click.echo("UN Framework of Analysis risk factors addressed:")
+    for code, factors in framework.risk_factor_coverage().items():
+        click.echo(f"  {code:<6}{', '.join(factors)}")
     if len(loaded.versions) > 1:
         click.echo("releases kept for pinned assessments: " + ", ".join(loaded.versions))
+
+    failures = []
+    uncovered = framework.uncovered_risk_factors()
+    if uncovered:
+        failures.append("no indicator addresses " + ", ".join(uncovered) + " (RF1-RF9 must be)")
+    failures += list(stability.problems(framework, stability.Lock.read(folder / LOCK_FILE)))
+    for failure in failures:
+        click.echo(f"  {failure}", err=True)
+    if failures:
+        sys.exit(1)
+    click.echo("ok: schema, cross-references, risk-factor coverage and stable ids")
+
+
+@questionnaires.command("lock")
+@click.option(
+    "--reword",
+    multiple=True,
+    metavar="ID",
+    help="Accept a new wording of ID that keeps its meaning (repeatable).",
+)
+def questionnaires_lock(reword: tuple[str, ...]) -> None:
+    """Record the framework's ids after a version bump (see questionnaires/ids.lock)."""
+    folder = Path(current_app.config["QUESTIONNAIRES_DIR"])
+    framework = FrameworkRegistry.load(folder).current
+    path = folder / LOCK_FILE
+    try:
+        lock = stability.updated_lock(framework, stability.Lock.read(path), frozenset(reword))
+    except stability.LockRefused as error:
+        raise click.ClickException(str(error)) from None
+    lock.write(path)
+    click.echo(f"wrote {path} for version {lock.version} ({len(lock.items)} ids)")
 
 
 @db_group.command("upgrade")

@@ -150,6 +150,20 @@ class Framework:
         object.__setattr__(self, "_questions", questions)
         object.__setattr__(self, "_indicator_of_question", owner)
 
+    def risk_factor_coverage(self) -> dict[str, list[str]]:
+        """Which UN Framework of Analysis risk factors each domain's indicators address."""
+        return {
+            d.code: sorted(
+                {rf for i in d.indicators for rf in i.risk_factors}, key=lambda rf: int(rf[2:])
+            )
+            for d in self.domains
+            if d.indicators
+        }
+
+    def uncovered_risk_factors(self, required: range = range(1, 10)) -> list[str]:
+        covered = {rf for rfs in self.risk_factor_coverage().values() for rf in rfs}
+        return [f"RF{n}" for n in required if f"RF{n}" not in covered]
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Indicators, questions and scored questions per domain."""
         return {

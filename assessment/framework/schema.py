@@ -217,6 +217,15 @@ class FrameworkMeta(Strict):
             raise ValueError("the version is MAJOR.MINOR.PATCH, for example 1.0.0")
         return version
 
+    @model_validator(mode="after")
+    def _changelog_describes_this_version(self) -> FrameworkMeta:
+        if self.changelog[0].version != self.version:
+            raise ValueError(
+                f"the first changelog entry must describe version {self.version}, "
+                f"not {self.changelog[0].version}"
+            )
+        return self
+
     @field_validator("scale")
     @classmethod
     def _scale_complete(cls, scale: dict[int, str]) -> dict[int, str]:

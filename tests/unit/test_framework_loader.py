@@ -194,6 +194,7 @@ def test_registry_keeps_pinned_releases(broken: Path, tmp_path: Path) -> None:
     release = broken / "releases" / "0.8.0"
     shutil.copytree(TEST_FRAMEWORK, release)
     edit(release, "framework.yaml", "version: 0.9.0", "version: 0.8.0")
+    edit(release, "framework.yaml", "  - version: 0.9.0", "  - version: 0.8.0")
     registry = FrameworkRegistry.load(broken)
     assert registry.current_version == "0.9.0"
     assert registry.versions == ["0.8.0", "0.9.0"]

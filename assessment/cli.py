@@ -100,6 +100,56 @@ def questionnaires_lock(reword: tuple[str, ...]) -> None:
     click.echo(f"wrote {path} for version {lock.version} ({len(lock.items)} ids)")
 
 
+@questionnaires.command("export-xlsform")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def questionnaires_export_xlsform(output: Path) -> None:
+    """Write the current framework as an XLSForm, with labels in every language."""
+    from babel.support import Translations
+
+    from .config import KNOWN_LOCALES
+    from .framework.xlsform import export_xlsform
+
+    frameworks = registry()
+    version = frameworks.current_version
+    versions = {lang: frameworks.localized(version, lang) for lang in KNOWN_LOCALES}
+    folder = current_app.config["TRANSLATIONS_DIR"]
+    interface = {
+        lang: Translations.load(folder, [lang], domain="messages") for lang in KNOWN_LOCALES
+    }
+    output.write_bytes(export_xlsform(versions, lambda lang, text: interface[lang].gettext(text)))
+    click.echo(f"wrote {output}: framework {version} in {', '.join(versions)}")
+
+
+@questionnaires.command("import-xlsform")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the framework files (default: WORKBOOK's name + '-framework').",
+)
+def questionnaires_import_xlsform(workbook: Path, output: Path | None) -> None:
+    """Read an XLSForm written by export-xlsform back into framework files, and validate them."""
+    from pydantic import ValidationError
+
+    from .framework.xlsform import XLSFormError, import_xlsform, write_framework
+
+    folder = output or workbook.with_name(workbook.stem + "-framework")
+    try:
+        meta, domains = import_xlsform(workbook.read_bytes())
+    except (XLSFormError, ValidationError) as error:
+        raise click.ClickException(f"{workbook.name}: {error}") from None
+    write_framework(meta, domains, folder)
+    try:
+        framework = FrameworkRegistry.load(folder).current
+    except FrameworkError as error:
+        raise click.ClickException(f"the imported framework is invalid:\n{error}") from None
+    total = sum(len(d.indicators) for d in framework.domains)
+    click.echo(
+        f"wrote {folder}: framework {framework.version}, {len(framework.domains)} domains, "
+        f"{total} indicators, {len(framework.questions)} questions"
+    )
+
+
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:

@@ -8,7 +8,9 @@ from .framework import Framework, FrameworkRegistry
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["frameworks"] = FrameworkRegistry.load(app.config["QUESTIONNAIRES_DIR"])
+    app.extensions["frameworks"] = FrameworkRegistry.load(
+        app.config["QUESTIONNAIRES_DIR"], app.config["TRANSLATIONS_DIR"]
+    )
 
 
 def registry() -> FrameworkRegistry:

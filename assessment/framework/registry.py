@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.support import NullTranslations, Translations
+
 from .loader import Framework, FrameworkError, Problem, load_framework
+from .messages import translate_domain, translate_meta
 
 RELEASES_DIR = "releases"
 
@@ -19,12 +22,18 @@ class UnknownFrameworkVersion(LookupError):
 
 
 class FrameworkRegistry:
-    def __init__(self, frameworks: dict[str, Framework], current: str):
+    def __init__(
+        self, frameworks: dict[str, Framework], current: str, translations_dir: Path | None = None
+    ):
         self._frameworks = frameworks
         self.current_version = current
+        self.translations_dir = translations_dir
+        self._localized: dict[tuple[str, str], Framework] = {}
 
     @classmethod
-    def load(cls, directory: Path | str) -> FrameworkRegistry:
+    def load(
+        cls, directory: Path | str, translations_dir: Path | str | None = None
+    ) -> FrameworkRegistry:
         directory = Path(directory)
         current = load_framework(directory)
         frameworks = {current.version: current}
@@ -43,7 +52,9 @@ class FrameworkRegistry:
                         ]
                     )
                 frameworks.setdefault(framework.version, framework)
-        return cls(frameworks, current.version)
+        return cls(
+            frameworks, current.version, Path(translations_dir) if translations_dir else None
+        )
 
     @property
     def current(self) -> Framework:
@@ -58,3 +69,23 @@ class FrameworkRegistry:
     @property
     def versions(self) -> list[str]:
         return sorted(self._frameworks)
+
+    def localized(self, version: str, lang: str) -> Framework:
+        """The framework of `version` with its text in `lang`, from the questionnaires catalog;
+        a string not yet translated stays in the source language."""
+        framework = self.get(version)
+        if lang == framework.meta.source_language:
+            return framework
+        key = (version, lang)
+        if key not in self._localized:
+            catalog = self.content_translations(lang)
+            self._localized[key] = Framework(
+                meta=translate_meta(framework.meta, catalog.pgettext),
+                domains=tuple(translate_domain(d, catalog.pgettext) for d in framework.domains),
+            )
+        return self._localized[key]
+
+    def content_translations(self, lang: str) -> NullTranslations:
+        if self.translations_dir is None:
+            return NullTranslations()
+        return Translations.load(str(self.translations_dir), [lang], domain="questionnaires")

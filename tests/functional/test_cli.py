@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment.config import PROJECT_ROOT
+from assessment.framework import load_framework
 from assessment.models import Answer, Assessment, AuditEntry, Country, User
 
 
@@ -129,3 +130,28 @@ def test_report_render_writes_a_pdf(app: Flask, session: Session, tmp_path: Path
     )
     assert bad.exit_code != 0
     assert "--lang" in bad.output
+
+
+def test_xlsform_export_and_import_commands(app: Flask, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
+    workbook = tmp_path / "framework.xlsx"
+    exported = runner.invoke(args=["questionnaires", "export-xlsform", "--output", str(workbook)])
+    assert exported.exit_code == 0, exported.output
+    assert "en, fr, es, ar, ru, zh, pt" in exported.output
+    imported = runner.invoke(
+        args=["questionnaires", "import-xlsform", str(workbook), "--output", str(tmp_path / "back")]
+    )
+    assert imported.exit_code == 0, imported.output
+    framework = app.extensions["frameworks"].current
+    assert f"{len(framework.questions)} questions" in imported.output
+    assert load_framework(tmp_path / "back").domains == framework.domains
+
+
+def test_import_xlsform_refuses_a_foreign_workbook(app: Flask, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "other.xlsx"
+    Workbook().save(path)
+    result = app.test_cli_runner().invoke(args=["questionnaires", "import-xlsform", str(path)])
+    assert result.exit_code != 0
+    assert "no 'survey' sheet" in result.output

@@ -22,8 +22,10 @@ COPY pyproject.toml README.md wsgi.py ./
 COPY assessment ./assessment
 COPY questionnaires ./questionnaires
 COPY translations ./translations
-# Editable, so the app finds questionnaires/ and translations/ beside its package.
-RUN pip install -e .
+# Editable, so the app finds questionnaires/ and translations/ beside its package; the
+# catalogs are compiled here, as .mo files are build output.
+RUN pip install -e . \
+    && python -c "from pathlib import Path; from assessment.i18n_catalogs import compile_catalogs; compile_catalogs(Path('translations'))"
 
 USER assessment
 EXPOSE 8000

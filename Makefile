@@ -14,9 +14,9 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core f
 	poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test test-postgres lint format check-data system-packages venv clean
+.PHONY: run test test-postgres lint format check-data i18n translations system-packages venv clean
 
-run: venv system-packages  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
+run: venv system-packages translations  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
@@ -24,12 +24,12 @@ run: venv system-packages  ## migrate, seed the demo and serve http://127.0.0.1:
 	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
-test: venv system-packages lint check-data  ## the whole suite (SQLite; PostgreSQL via test-postgres)
+test: venv system-packages translations lint check-data  ## the whole suite on SQLite
 	$(PY) -m pytest
 
 # The same suite on a throw-away PostgreSQL database (PG_URL names the server).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-test-postgres: venv system-packages
+test-postgres: venv system-packages translations
 	$(PY) -m tests.throwaway_postgres "$(PG_URL)" -- $(PY) -m pytest
 
 lint: venv
@@ -42,6 +42,17 @@ format: venv
 
 check-data: venv
 	$(FLASK) questionnaires check
+
+# Translations: extract both templates, merge them into every language, compile.
+i18n: venv
+	$(FLASK) i18n extract
+	$(FLASK) i18n update
+	$(FLASK) i18n compile
+	$(FLASK) i18n status
+
+# Compiled catalogs (.mo) are build output, made from the committed .po files.
+translations: venv
+	$(FLASK) i18n compile
 
 venv: $(INSTALLED)
 

@@ -194,6 +194,7 @@ def _assessment(session, assessment_id: int) -> Assessment:  # noqa: ANN001
 @click.option("--top", default=5, show_default=True, help="How many gaps to list.")
 def scores_show(assessment_id: int, top: int) -> None:
     """Print domain scores and the top gaps of an assessment."""
+    from .i18n import assessment_title
     from .services.assessments import score
 
     with database().session() as session:
@@ -201,7 +202,8 @@ def scores_show(assessment_id: int, top: int) -> None:
         framework = framework_for(assessment.framework_version)
         result = score(session, framework, assessment)
         click.echo(
-            f"{assessment.title} · framework {assessment.framework_version} · {assessment.state}"
+            f"{assessment_title(assessment, 'en')} · framework {assessment.framework_version} · "
+            f"{assessment.state}"
         )
         for d in result.domains:
             value = "—" if d.score is None else f"{d.score:5.1f}"
@@ -237,9 +239,8 @@ def report_render(assessment_id: int, lang: str, output: Path) -> None:
         )
     with database().session() as session:
         assessment = _assessment(session, assessment_id)
-        data = gap_report_data(
-            session, framework_for(assessment.framework_version), assessment, on=date.today()
-        )
+        framework = registry().localized(assessment.framework_version, lang)
+        data = gap_report_data(session, framework, assessment, lang, on=date.today())
     output.write_bytes(render_pdf(data, lang))
     click.echo(f"wrote {output}")
 
@@ -257,11 +258,18 @@ def i18n_extract() -> None:
 
 
 @i18n.command("update")
-def i18n_update() -> None:
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    type=click.Choice(["messages", "questionnaires"]),
+    help="Only this catalog (repeatable; default: both).",
+)
+def i18n_update(domains: tuple[str, ...]) -> None:
     """Merge the templates into every language's catalogs."""
     from .i18n_catalogs import update
 
-    update(_translations())
+    update(_translations(), list(domains) or None)
 
 
 @i18n.command("compile")

@@ -32,7 +32,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REPORT_CACHE_DIR": str(Path(instance_path) / "reports"),
         "REPORT_TIMEOUT_SECONDS": 120,
         "REPORT_MEMORY_LIMIT_MB": 1024,
-        "LANGUAGES": ["en"],  # the enabled subset of KNOWN_LOCALES
+        "LANGUAGES": list(KNOWN_LOCALES),  # the enabled subset of KNOWN_LOCALES
         "DEFAULT_LANGUAGE": "en",
         "SQLITE_SYNCHRONOUS": "FULL",  # survives power loss, not only a crashed process
         "SQLITE_BUSY_TIMEOUT_MS": 5000,

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, g, request
-from flask_babel import Babel
+from flask import Flask, Response, abort, current_app, g, request, url_for
+from flask_babel import Babel, format_date, format_decimal, format_percent, gettext
 
+from . import labels
 from .config import KNOWN_LOCALES, RTL_LOCALES
+from .labels import country_name
+
+LANGUAGE_COOKIE = "lang"
 
 
 def enabled_languages() -> list[str]:
@@ -16,7 +20,11 @@ def enabled_languages() -> list[str]:
 
 
 def negotiate_language() -> str:
-    """The best enabled language for this browser, for a visit with no language in the URL."""
+    """For a visit with no language in the URL: the one chosen before in this browser, else the
+    browser's preference, else the default."""
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in enabled_languages():
+        return remembered
     return (
         request.accept_languages.best_match(enabled_languages())
         or current_app.config["DEFAULT_LANGUAGE"]
@@ -32,6 +40,38 @@ def current_language() -> str:
 
 def text_direction(lang: str) -> str:
     return "rtl" if lang in RTL_LOCALES else "ltr"
+
+
+def assessment_title(assessment: Any, lang: str) -> str:
+    place = country_name(assessment.country.iso_code, assessment.country.name, lang)
+    if assessment.area:
+        place = f"{place} — {assessment.area}"
+    return f"{place}, {assessment.cycle}"
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(
+        round(value, digits), format=f"#,##0.{'#' * digits}" if digits else "#,##0"
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else format_percent(value)
+
+
+def _switch_url(code: str) -> str:
+    """This page in another language (the home page where this one cannot be reached by GET)."""
+    endpoint = request.endpoint
+    if (
+        request.method == "GET"
+        and endpoint
+        and request.view_args is not None
+        and current_app.url_map.is_endpoint_expecting(endpoint, "lang")
+    ):
+        return url_for(endpoint, **request.view_args, **request.args.to_dict(), lang=code)
+    return url_for("main.home", lang=code)
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +95,20 @@ def init_app(app: Flask) -> None:
         if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
             values["lang"] = current_language()
 
+    @app.after_request
+    def _remember_language(response: Response) -> Response:
+        lang = g.get("lang")
+        if lang and request.cookies.get(LANGUAGE_COOKIE) != lang:
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                lang,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
+        return response
+
     @app.context_processor
     def _language_context() -> dict[str, Any]:
         lang = current_language()
@@ -62,4 +116,13 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "text_direction": text_direction(lang),
             "languages": {code: KNOWN_LOCALES[code] for code in enabled_languages()},
+            "country_name": lambda country: country_name(country.iso_code, country.name, lang),
+            "assessment_title": lambda a: assessment_title(a, lang),
+            "state_label": lambda state: gettext(labels.STATES.get(state, state)),
+            "band_label": lambda band: gettext(labels.BANDS.get(band, band)) if band else "—",
+            "switch_language_url": _switch_url,
         }
+
+    app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["percent"] = _percent
+    app.jinja_env.filters["date"] = lambda value: format_date(value, format="long")

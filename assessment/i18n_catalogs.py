@@ -54,9 +54,9 @@ def extract(translations: Path, root: Path = PROJECT_ROOT) -> None:
         _pybabel(*args, str(root / folder))
 
 
-def update(translations: Path) -> None:
+def update(translations: Path, domains: list[str] | None = None) -> None:
     """Bring every language's catalogs in line with the templates (new ones are created)."""
-    for domain in DOMAINS:
+    for domain in domains or list(DOMAINS):
         template = template_path(translations, domain)
         for lang in TRANSLATED_LOCALES:
             command = "update" if catalog_path(translations, lang, domain).exists() else "init"

@@ -151,11 +151,6 @@ class Assessment(Base):
         back_populates="assessment", cascade="all, delete-orphan"
     )
 
-    @property
-    def title(self) -> str:
-        place = f"{self.country.name} — {self.area}" if self.area else self.country.name
-        return f"{place}, {self.cycle}"
-
 
 class Answer(Base):
     """The government's answer to one question of an assessment, with an optimistic version."""

@@ -15,6 +15,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .. import labels
 from ..config import PROJECT_ROOT, RTL_LOCALES
 from .charts import score_bars
 from .data import GapReport
@@ -49,6 +50,11 @@ def _environment(lang: str) -> Environment:
     env.filters["percent"] = lambda v: "—" if v is None else format_percent(v, locale=lang)
     env.filters["date"] = lambda d: format_date(d, format="long", locale=lang)
     env.globals["score_bars"] = score_bars
+    translations = _translations(lang)
+    env.globals["state_label"] = lambda state: translations.gettext(labels.STATES.get(state, state))
+    env.globals["band_label"] = lambda band: (
+        translations.gettext(labels.BANDS.get(band, band)) if band else "—"
+    )
     return env
 
 

@@ -7,17 +7,23 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ..framework import Framework
+from ..labels import country_name
 from ..models import Assessment
 from ..reports import AssessmentInfo, GapReport, build_gap_report
 from .assessments import get_answers, score
 
 
 def gap_report_data(
-    session: Session, framework: Framework, assessment: Assessment, on: date | None = None
+    session: Session,
+    framework: Framework,
+    assessment: Assessment,
+    lang: str = "en",
+    on: date | None = None,
 ) -> GapReport:
+    """The report's data, with `framework` already in `lang` (see FrameworkRegistry.localized)."""
     answers = get_answers(session, assessment)
     info = AssessmentInfo(
-        country=assessment.country.name,
+        country=country_name(assessment.country.iso_code, assessment.country.name, lang),
         area=assessment.area,
         cycle=assessment.cycle,
         state=assessment.state,

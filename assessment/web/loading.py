@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from ..access import Action, allowed
 from ..db import db_session
 from ..framework import Framework
-from ..framework_ext import framework_for
+from ..framework_ext import registry
+from ..i18n import current_language
 from ..models import Assessment
 
 
@@ -27,4 +28,5 @@ def assessment_or_404(assessment_id: int, action: Action = Action.VIEW) -> Asses
 
 
 def framework_of(assessment: Assessment) -> Framework:
-    return framework_for(assessment.framework_version)
+    """The framework the assessment is pinned to, in the page's language."""
+    return registry().localized(assessment.framework_version, current_language())

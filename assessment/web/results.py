@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..access import Action
 from ..db import db_session
+from ..i18n import current_language, text_direction
 from ..reports import RenderFailed
 from ..reports.charts import score_bars
 from ..reports_ext import gap_report_pdf
@@ -22,11 +23,13 @@ bp = Blueprint("results", __name__)
 @login_required
 def results(assessment_id: int) -> str:
     assessment = assessment_or_404(assessment_id)
-    report = gap_report_data(db_session(), framework_of(assessment), assessment)
+    lang = current_language()
+    report = gap_report_data(db_session(), framework_of(assessment), assessment, lang)
     chart = score_bars(
         [(d.name, d.score) for d in report.domains],
         title=_("Domain scores"),
         empty_label=_("not yet scored"),
+        rtl=text_direction(lang) == "rtl",
     )
     return render_template(
         "results/results.html", assessment=assessment, report=report, chart=chart
@@ -37,10 +40,8 @@ def results(assessment_id: int) -> str:
 @login_required
 def report_pdf(assessment_id: int) -> Response:
     assessment = assessment_or_404(assessment_id, Action.REPORT)
-    from ..i18n import current_language
-
     lang = current_language()
-    report = gap_report_data(db_session(), framework_of(assessment), assessment)
+    report = gap_report_data(db_session(), framework_of(assessment), assessment, lang)
     try:
         path = gap_report_pdf(report, lang)
     except RenderFailed as error:

@@ -287,12 +287,13 @@ def i18n_status() -> None:
 
     rows = status(_translations())
     click.echo(
-        f"{'language':<10}{'catalog':<16}{'translated':>11}{'fuzzy':>7}{'total':>7}{'complete':>10}"
+        f"{'language':<10}{'catalog':<16}{'translated':>11}{'fuzzy':>7}{'missing':>9}"
+        f"{'total':>7}{'complete':>10}"
     )
     for row in rows:
         click.echo(
             f"{row.lang:<10}{row.domain:<16}{row.translated:>11}{row.fuzzy:>7}"
-            f"{row.total:>7}{row.share:>10.0%}"
+            f"{row.missing:>9}{row.total:>7}{row.share:>10.0%}"
         )
 
 

@@ -95,6 +95,10 @@ class Completeness:
     total: int
 
     @property
+    def missing(self) -> int:
+        return self.total - self.translated - self.fuzzy
+
+    @property
     def share(self) -> float:
         return self.translated / self.total if self.total else 1.0
 

@@ -172,6 +172,9 @@ class Answer(Base):
     confidence: Mapped[str | None] = mapped_column(String(8))
     evidence: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
+    # The language the free text (reason, evidence, comment, text answers) was written in; the
+    # text is never translated, only marked, so a reader knows what they are reading.
+    text_language: Mapped[str | None] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

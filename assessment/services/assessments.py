@@ -52,9 +52,16 @@ class AnswerInput:
     confidence: str | None = None
     evidence: str | None = None
     comment: str | None = None
+    language: str | None = None  # of the free text, as written
 
     def fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in ANSWER_FIELDS}
+
+    @property
+    def has_text(self) -> bool:
+        return any(
+            (self.reason, self.evidence, self.comment, self.value if self.level is None else None)
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,7 @@ def validate_answer(question: Question, given: AnswerInput, text_limit: int) -> 
         confidence=given.confidence,
         evidence=cleaned["evidence"],
         comment=cleaned["comment"],
+        language=given.language,
     )
 
 
@@ -204,6 +212,7 @@ def save_answers(
                             version=1,
                             updated_by_id=actor.id,
                             updated_at=now,
+                            text_language=_text_language(item, None),
                             **new,
                         )
                     )
@@ -224,7 +233,13 @@ def save_answers(
             updated = session.execute(
                 update(Answer)
                 .where(Answer.id == answer.id, Answer.version == item.expected_version)
-                .values(version=Answer.version + 1, updated_by_id=actor.id, updated_at=now, **new)
+                .values(
+                    version=Answer.version + 1,
+                    updated_by_id=actor.id,
+                    updated_at=now,
+                    text_language=_text_language(item, answer),
+                    **new,
+                )
                 .execution_options(synchronize_session=False)
             )
             if updated.rowcount != 1:
@@ -245,6 +260,17 @@ def save_answers(
         result.saved.append(item.question_id)
     session.commit()
     return result
+
+
+def _text_language(item: AnswerInput, stored: Answer | None) -> str | None:
+    """The language of the free text: the page's language when the text changed, else as it was."""
+    if not item.has_text:
+        return None
+    if stored is not None and all(
+        getattr(stored, f) == getattr(item, f) for f in ("reason", "evidence", "comment", "value")
+    ):
+        return stored.text_language
+    return item.language
 
 
 def _conflict(answer: Answer) -> Conflict:

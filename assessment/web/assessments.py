@@ -13,6 +13,7 @@ from ..access import Action, allowed, can_open_assessment
 from ..db import db_session
 from ..framework.schema import Domain, Question, QuestionType
 from ..framework_ext import registry
+from ..i18n import current_language
 from ..models import Answer, Country
 from ..services import assessments as service
 from .forms import EDITABLE, ActionForm, OpenAssessmentForm, digest, field_name, section_form
@@ -104,6 +105,7 @@ def _to_input(question: Question, posted: dict[str, Any]) -> service.AnswerInput
         "reason": posted.get("reason"),
         "confidence": posted.get("confidence") or None,
         "evidence": posted.get("evidence"),
+        "language": current_language(),
     }
     if choice in NOT_RATED:
         return service.AnswerInput(status=choice, **common)

@@ -221,3 +221,28 @@ def test_a_focal_point_cannot_open_for_another_country(client: FlaskClient, worl
         },
     )
     assert response.status_code == 404
+
+
+def test_free_text_keeps_the_language_it_was_written_in(
+    client: FlaskClient, world: World, session: Session
+) -> None:
+    login(client, world.focal.email)
+    french = f"/fr/assessments/{world.assessment.id}/sections/SEC"
+    client.post(
+        french,
+        data=_form(client.get(french).text)
+        | {"q_SEC_1_1-answer": "2", "q_SEC_1_1-evidence": "Rapport annuel de la commission"},
+    )
+    answer = _answers(session)["SEC-1.1"]
+    assert answer.text_language == "fr"
+    english = client.get(SECTION.format(id=world.assessment.id)).text
+    assert "Rapport annuel de la commission" in english  # shown as written, never translated
+    assert "The text of this answer was written in Français." in english
+    # Changing only the level from an English page keeps the text's language.
+    client.post(
+        SECTION.format(id=world.assessment.id),
+        data=_form(english)
+        | {"q_SEC_1_1-answer": "3", "q_SEC_1_1-evidence": "Rapport annuel de la commission"},
+    )
+    answer = _answers(session)["SEC-1.1"]
+    assert (answer.level, answer.text_language) == (3, "fr")

@@ -45,7 +45,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead; a long form must not expire
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # every request but an evidence upload
+        "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,  # one evidence file
+        "EVIDENCE_DIR": str(Path(instance_path) / "evidence"),
         "MAX_TEXT_LENGTH": 20_000,
         "DEMO_PASSWORD": "demo-password",
     }
@@ -57,6 +59,8 @@ _ENVIRONMENT: dict[str, type] = {
     "DATABASE_URL": str,
     "QUESTIONNAIRES_DIR": str,
     "REPORT_CACHE_DIR": str,
+    "EVIDENCE_DIR": str,
+    "MAX_UPLOAD_BYTES": int,
     "REPORT_TIMEOUT_SECONDS": int,
     "REPORT_MEMORY_LIMIT_MB": int,
     "SQLITE_SYNCHRONOUS": str,

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, request, url_for
-from flask_babel import Babel, format_date, format_decimal, format_percent, gettext
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    gettext,
+)
 
 from . import labels
 from .config import KNOWN_LOCALES, RTL_LOCALES
@@ -121,8 +128,10 @@ def init_app(app: Flask) -> None:
             "state_label": lambda state: gettext(labels.STATES.get(state, state)),
             "band_label": lambda band: gettext(labels.BANDS.get(band, band)) if band else "—",
             "switch_language_url": _switch_url,
+            "role_labels": labels.ROLES,
         }
 
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["percent"] = _percent
     app.jinja_env.filters["date"] = lambda value: format_date(value, format="long")
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, format="medium")

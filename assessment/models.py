@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -150,6 +151,7 @@ class Assessment(Base):
     triggers: Mapped[list[TriggerFlag]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    assignments: Mapped[list[SectionAssignment]] = relationship(cascade="all, delete-orphan")
 
 
 class Answer(Base):
@@ -172,6 +174,7 @@ class Answer(Base):
     confidence: Mapped[str | None] = mapped_column(String(8))
     evidence: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())  # for follow-up
     # The language the free text (reason, evidence, comment, text answers) was written in; the
     # text is never translated, only marked, so a reader knows what they are reading.
     text_language: Mapped[str | None] = mapped_column(String(8))
@@ -203,7 +206,10 @@ class AuditEntry(Base):
     """Append-only record of every change: who, when, what, old value, new value."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_assessment_at", "assessment_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_assessment_at", "assessment_id", "at"),
+        Index("ix_audit_log_assessment_question", "assessment_id", "question_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -214,5 +220,78 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str | None] = mapped_column(String(32))  # the question it concerns
     old_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SectionAssignment(Base):
+    """A contributor may answer this section (domain) of this assessment."""
+
+    __tablename__ = "section_assignments"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id", "domain_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    domain_code: Mapped[str] = mapped_column(String(8))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Comment(Base):
+    """A comment on one question of an assessment; replies point at their parent."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_assessment_question", "assessment_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class EvidenceFile(Base):
+    """A file attached as evidence to one question; stored under a random name, outside the
+    web root, and served only as an attachment to those who may see the assessment."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (
+        Index("ix_evidence_files_assessment_question", "assessment_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(32))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class AppliedOperation(Base):
+    """An autosave that was applied, by the client's operation id: a retry gets the same answer
+    back and is not applied twice."""
+
+    __tablename__ = "applied_operations"
+
+    operation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from assessment import create_app
 from assessment.db import database
 from assessment.migrations import upgrade
-from assessment.models import Assessment, Base, Country, Role, User
+from assessment.models import Assessment, Base, Country, Role, SectionAssignment, User
 from assessment.services.accounts import create_user
 
 PASSWORD = "correct horse battery staple"
@@ -139,6 +139,13 @@ def world(app: Flask, session: Session) -> World:
         country=other, cycle="2026", framework_version=version, focal_point=people["other_focal"]
     )
     session.add_all([assessment, other_assessment])
+    session.flush()
+    # The contributor answers the security sector only.
+    session.add(
+        SectionAssignment(
+            assessment_id=assessment.id, user_id=people["contributor"].id, domain_code="SEC"
+        )
+    )
     session.commit()
     return World(
         home=home, other=other, assessment=assessment, other_assessment=other_assessment, **people

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,12 +16,31 @@ from ..access import Action, allowed, can_open_assessment
 from ..db import begin_write
 from ..framework import Framework, FrameworkRegistry
 from ..framework.schema import Question, QuestionType
-from ..models import Answer, Assessment, Country, Membership, State, User, utcnow
+from ..models import (
+    Answer,
+    AppliedOperation,
+    Assessment,
+    Country,
+    Membership,
+    TriggerFlag,
+    User,
+    utcnow,
+)
 from ..scoring import AssessmentScore, Confidence, Response, Status, score_assessment
 from . import audit
 
 YES_NO_PARTIAL = ("yes", "no", "partial")
-ANSWER_FIELDS = ("status", "level", "value", "reason", "confidence", "evidence", "comment")
+ANSWER_FIELDS = (
+    "status",
+    "level",
+    "value",
+    "reason",
+    "confidence",
+    "evidence",
+    "comment",
+    "flagged",
+)
+OPERATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class AccessDenied(PermissionError):
@@ -52,6 +72,7 @@ class AnswerInput:
     confidence: str | None = None
     evidence: str | None = None
     comment: str | None = None
+    flagged: bool = False
     language: str | None = None  # of the free text, as written
 
     def fields(self) -> dict[str, Any]:
@@ -80,6 +101,8 @@ class SaveResult:
     saved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)  # question id -> version now stored
+    replayed: bool = False  # the operation had been applied before; nothing was written now
 
 
 def _clean_text(value: str | None, limit: int) -> str | None:
@@ -150,6 +173,7 @@ def validate_answer(question: Question, given: AnswerInput, text_limit: int) -> 
         confidence=given.confidence,
         evidence=cleaned["evidence"],
         comment=cleaned["comment"],
+        flagged=bool(given.flagged),
         language=given.language,
     )
 
@@ -166,20 +190,34 @@ def save_answers(
     given: list[AnswerInput],
     *,
     text_limit: int = 20_000,
+    operation_id: str | None = None,
 ) -> SaveResult:
     """Save a batch of answers. A stale answer is reported as a conflict, never overwritten;
     the others are saved. Invalid input raises InvalidAnswer before anything is written."""
-    if not allowed(actor, Action.ANSWER, assessment):
-        raise AccessDenied("this assessment cannot be answered by this user now")
     valid = []
     for item in given:
         try:
             question = framework.question(item.question_id)
         except KeyError:
             raise InvalidAnswer(item.question_id, "no such question in this framework") from None
+        section = framework.domain_of(framework.indicator_of(question.id).id).code
+        if not allowed(actor, Action.ANSWER, assessment, section):
+            raise AccessDenied(f"{actor.email} may not answer {question.id} now")
         valid.append(validate_answer(question, item, text_limit))
 
+    if operation_id is not None and not OPERATION_ID.match(operation_id):
+        raise InvalidAnswer(given[0].question_id if given else "", "malformed operation id")
+
     begin_write(session)
+    if operation_id is not None:
+        done = session.get(AppliedOperation, operation_id)
+        if done is not None:  # a retry of a save that was applied: answer as then, write nothing
+            session.rollback()
+            return SaveResult(
+                saved=list(done.result["saved"]),
+                versions=dict(done.result["versions"]),
+                replayed=True,
+            )
     existing = {
         a.question_id: a
         for a in session.scalars(
@@ -199,6 +237,7 @@ def save_answers(
         new = item.fields()
         if answer is not None and _snapshot(answer) == new:
             result.unchanged.append(item.question_id)
+            result.versions[item.question_id] = answer.version
             continue
         if answer is None:
             if item.expected_version != 0:
@@ -228,6 +267,7 @@ def save_answers(
                 result.conflicts.append(_conflict(answer))
                 continue
             old = None
+            result.versions[item.question_id] = 1
         else:
             old = _snapshot(answer)
             updated = session.execute(
@@ -247,6 +287,7 @@ def save_answers(
                 result.conflicts.append(_conflict(answer))
                 continue
             session.refresh(answer)
+            result.versions[item.question_id] = answer.version
         audit.record(
             session,
             actor,
@@ -254,10 +295,21 @@ def save_answers(
             "answer",
             item.question_id,
             assessment_id=assessment.id,
+            question_id=item.question_id,
             old=old,
             new=new,
         )
         result.saved.append(item.question_id)
+    if operation_id is not None and not result.conflicts:
+        session.add(
+            AppliedOperation(
+                operation_id=operation_id,
+                assessment_id=assessment.id,
+                question_id=",".join(v.question_id for v in valid)[:32],
+                user_id=actor.id,
+                result={"saved": result.saved, "versions": result.versions},
+            )
+        )
     session.commit()
     return result
 
@@ -342,26 +394,6 @@ def open_assessment(
     return assessment
 
 
-def submit(session: Session, assessment: Assessment, actor: User) -> None:
-    if not allowed(actor, Action.ANSWER, assessment):
-        raise AccessDenied("this assessment cannot be submitted by this user now")
-    begin_write(session)
-    old = assessment.state
-    assessment.state = State.SUBMITTED.value
-    assessment.submitted_at = utcnow()
-    audit.record(
-        session,
-        actor,
-        "submit",
-        "assessment",
-        assessment.id,
-        assessment_id=assessment.id,
-        old={"state": old},
-        new={"state": assessment.state},
-    )
-    session.commit()
-
-
 def visible_assessments(session: Session, user: User) -> list[Assessment]:
     query = (
         select(Assessment)
@@ -400,3 +432,66 @@ def score(session: Session, framework: Framework, assessment: Assessment) -> Ass
         as_responses(answers),
         triggers_set={t.trigger_id for t in assessment.triggers},
     )
+
+
+def set_triggers(
+    session: Session,
+    framework: Framework,
+    assessment: Assessment,
+    actor: User,
+    chosen: set[str],
+    notes: dict[str, str],
+) -> None:
+    """Set exactly the chosen context triggers (unknown ids are ignored), with their notes."""
+    valid = {t.id for t in framework.triggers}
+    chosen = chosen & valid
+    begin_write(session)
+    current = {t.trigger_id: t for t in assessment.triggers}
+    for trigger_id in sorted(set(current) - chosen):
+        session.delete(current[trigger_id])
+        audit.record(
+            session,
+            actor,
+            "unset_trigger",
+            "trigger",
+            trigger_id,
+            assessment_id=assessment.id,
+            old={"set": True},
+            new={"set": False},
+        )
+    for trigger_id in sorted(chosen):
+        note = (notes.get(trigger_id) or "").replace("\x00", "").strip()[:2000] or None
+        flag = current.get(trigger_id)
+        if flag is None:
+            session.add(
+                TriggerFlag(
+                    assessment_id=assessment.id,
+                    trigger_id=trigger_id,
+                    note=note,
+                    set_by_id=actor.id,
+                )
+            )
+            audit.record(
+                session,
+                actor,
+                "set_trigger",
+                "trigger",
+                trigger_id,
+                assessment_id=assessment.id,
+                old={"set": False},
+                new={"set": True, "note": note},
+            )
+        elif flag.note != note:
+            audit.record(
+                session,
+                actor,
+                "set_trigger",
+                "trigger",
+                trigger_id,
+                assessment_id=assessment.id,
+                old={"note": flag.note},
+                new={"note": note},
+            )
+            flag.note = note
+    session.commit()
+    session.expire(assessment, ["triggers"])

@@ -17,6 +17,7 @@ def record(
     object_id: str | int,
     *,
     assessment_id: int | None = None,
+    question_id: str | None = None,
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
 ) -> AuditEntry:
@@ -26,6 +27,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
+        question_id=question_id,
         old_value=old,
         new_value=new,
     )

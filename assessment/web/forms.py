@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     Form,
     FormField,
@@ -17,11 +18,14 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectField,
+    SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from ..framework.schema import Question, QuestionType
 
@@ -34,6 +38,88 @@ class LoginForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+ROLE_CHOICES = [
+    ("", "—"),
+    ("focal_point", _l("focal point")),
+    ("contributor", _l("contributor")),
+    ("peer_reviewer", _l("peer reviewer")),
+    ("facilitator", _l("facilitator")),
+]
+
+
+class CountryForm(FlaskForm):
+    iso_code = SelectField(_l("Country"), validators=[Optional()])
+    custom_code = StringField(
+        _l("Or a user-assigned code (XA-XZ, QM-QZ) for trainings"),
+        validators=[Optional(), Length(max=2)],
+    )
+    name = StringField(
+        _l("Name (only for a user-assigned code)"), validators=[Optional(), Length(max=200)]
+    )
+    submit = SubmitField(_l("Add the country"))
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        _l("Initial password (at least 10 characters)"),
+        validators=[DataRequired(), Length(min=10, max=1024)],
+    )
+    country_id = SelectField(_l("Country"), validators=[Optional()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[Optional()])
+    is_admin = BooleanField(_l("Administrator (secretariat)"))
+    submit = SubmitField(_l("Create the account"))
+
+
+class OpenForCountryForm(FlaskForm):
+    country_id = SelectField(_l("Country"), validators=[DataRequired()])
+    cycle = StringField(_l("Cycle"), validators=[DataRequired(), Length(max=20)])
+    area = StringField(
+        _l("Area (leave empty for the whole country)"), validators=[Optional(), Length(max=200)]
+    )
+    submit = SubmitField(_l("Open the assessment"))
+
+
+class MembershipForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    country_id = HiddenField()
+    role = HiddenField()
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=200)])
+    sections = SelectMultipleField(_l("Sections"), validators=[DataRequired()])
+
+
+class SectionsForm(FlaskForm):
+    """The section checkboxes are read from the request; this carries the CSRF token."""
+
+
+class AcceptInvitationForm(FlaskForm):
+    password = PasswordField(
+        _l("New password (at least 10 characters)"),
+        validators=[DataRequired(), Length(min=10, max=1024)],
+    )
+    confirm = PasswordField(
+        _l("The same password again"), validators=[DataRequired(), EqualTo("password")]
+    )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+    parent_id = HiddenField()
+
+
+class TransitionForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class TriggersForm(FlaskForm):
+    """The checkboxes are read from the request; this carries the CSRF token."""
 
 
 class OpenAssessmentForm(FlaskForm):
@@ -71,6 +157,8 @@ class _AnswerForm(Form):
         _l("Confidence"), choices=CONFIDENCE_CHOICES, default="", validators=[Optional()]
     )
     evidence = TextAreaField(_l("Evidence (documents, links)"), validators=[Length(max=20_000)])
+    comment = TextAreaField(_l("Justification"), validators=[Length(max=20_000)])
+    flagged = BooleanField(_l("Mark for follow-up"))
     version = IntegerField(default=0, validators=[NumberRange(min=0)])
     # A digest of the values as the page showed them: an answer posted back unchanged is left
     # alone, so someone else's newer save to it is neither overwritten nor flagged.
@@ -90,7 +178,7 @@ def _answer_choices(question: Question) -> list[SelectChoice]:
     return []
 
 
-EDITABLE = ("answer", "value", "reason", "confidence", "evidence")
+EDITABLE = ("answer", "value", "reason", "confidence", "evidence", "comment", "flagged")
 
 
 def digest(values: dict[str, Any]) -> str:

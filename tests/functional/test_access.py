@@ -36,16 +36,17 @@ def test_people_of_the_country_and_administrators_see_it(
     assert client.get(f"/en/assessments/{world.assessment.id}/results").status_code == 200
 
 
-def _post_answer(client: FlaskClient, assessment_id: int, level: str = "2") -> int:
-    url = f"/en/assessments/{assessment_id}/sections/SEC"
+def _post_answer(client: FlaskClient, assessment_id: int, section: str = "SEC") -> int:
+    url = f"/en/assessments/{assessment_id}/sections/{section}"
     page = client.get(url)
     if page.status_code != 200:
         return page.status_code
+    field = f"q_{section}_1_1"
     data = {
         "csrf_token": csrf_from(page.text),
-        "q_SEC_1_1-answer": level,
-        "q_SEC_1_1-version": "0",
-        "q_SEC_1_1-original": "x",
+        f"{field}-answer": "2",
+        f"{field}-version": "0",
+        f"{field}-original": "x",
     }
     return client.post(url, data=data).status_code
 
@@ -86,3 +87,20 @@ def test_unknown_section_and_assessment_are_404(client: FlaskClient, world: Worl
     assert client.get(f"/en/assessments/{world.assessment.id}/sections/ZZZ").status_code == 404
     assert client.get("/en/assessments/999999").status_code == 404
     assert client.get("/en/assessments/-1").status_code == 404
+
+
+def test_a_contributor_answers_only_assigned_sections(
+    client: FlaskClient, world: World, session: Session
+) -> None:
+    login(client, world.contributor.email)
+    assert _post_answer(client, world.assessment.id, "JUS") == 403  # assigned SEC only
+    page = client.get(f"/en/assessments/{world.assessment.id}/sections/JUS")
+    assert "Save this section" not in page.text
+    response = client.post(
+        f"/en/assessments/{world.assessment.id}/answers/JUS-1.1",
+        json={"version": 0, "level": 3},
+        headers={"X-CSRFToken": csrf_from(page.text)},
+    )
+    assert response.status_code == 403
+    assert session.scalars(select(Answer)).all() == []
+    assert _post_answer(client, world.assessment.id, "SEC") == 302

@@ -177,25 +177,68 @@ def test_hostile_text_is_escaped_on_the_page(client: FlaskClient, world: World) 
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
 
 
-def test_submitting_locks_the_assessment(
+def _answer_all(session: Session, world: World, app) -> None:  # noqa: ANN001
+    framework = app.extensions["frameworks"].current
+    for domain in framework.answerable_domains:
+        for question in (q for i in domain.indicators for q in i.questions):
+            session.add(
+                Answer(
+                    assessment_id=world.assessment.id,
+                    question_id=question.id,
+                    status="unknown",
+                    reason="Not collected yet.",
+                    updated_by_id=world.focal.id,
+                )
+            )
+    session.commit()
+
+
+def _submit(client: FlaskClient, world: World) -> str:
+    overview = client.get(f"/en/assessments/{world.assessment.id}")
+    response = client.post(
+        f"/en/assessments/{world.assessment.id}/transitions/submit",
+        data={"csrf_token": csrf_from(overview.text)},
+        follow_redirects=True,
+    )
+    return response.text
+
+
+def _state(session: Session, world: World) -> str:
+    session.rollback()
+    session.refresh(world.assessment)
+    return world.assessment.state
+
+
+def test_submission_lists_what_is_missing_and_refuses(
     client: FlaskClient, world: World, session: Session
 ) -> None:
     login(client, world.focal.email)
-    overview = client.get(f"/en/assessments/{world.assessment.id}")
-    response = client.post(
-        f"/en/assessments/{world.assessment.id}/submit",
-        data={"csrf_token": csrf_from(overview.text)},
-    )
-    assert response.status_code == 302
-    session.rollback()
-    session.refresh(world.assessment)
-    assert world.assessment.state == State.SUBMITTED
+    overview = client.get(f"/en/assessments/{world.assessment.id}").text
+    assert "question(s) are still unanswered" in overview
+    assert f'href="/en/assessments/{world.assessment.id}/sections/SEC#SEC-1.1"' in overview
+    page = _submit(client, world)
+    assert "Not submitted:" in page
+    assert _state(session, world) == State.DRAFT
+
+
+def test_submitting_locks_the_assessment(
+    client: FlaskClient, world: World, session: Session, app
+) -> None:  # noqa: ANN001
+    _answer_all(session, world, app)
+    contributor = app.test_client()
+    login(contributor, world.contributor.email)
+    _submit(contributor, world)  # a contributor may not submit
+    assert _state(session, world) == State.DRAFT
+    login(client, world.focal.email)
+    page = _submit(client, world)
+    assert "The assessment is now: submitted." in page
+    assert _state(session, world) == State.SUBMITTED
     url = SECTION.format(id=world.assessment.id)
     page = client.get(url)
     assert "Save this section" not in page.text
     response = client.post(url, data={"csrf_token": csrf_from(page.text), "q_SEC_1_1-answer": "4"})
     assert response.status_code == 403
-    assert _answers(session) == {}
+    assert _answers(session)["SEC-1.1"].status == "unknown"  # unchanged
 
 
 def test_focal_point_opens_a_new_cycle_once(client: FlaskClient, world: World) -> None:

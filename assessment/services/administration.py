@@ -1,0 +1,134 @@
+"""The secretariat's work: countries, people and the assessments opened for each cycle."""
+
+from __future__ import annotations
+
+from babel import Locale
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..db import begin_write
+from ..models import Country, Membership, Role, User
+from . import audit
+from .accounts import create_user, find_user, normalise_email
+
+# ISO 3166 codes reserved for users (AA, QM-QZ, XA-XZ, ZZ): demos and trainings use them.
+USER_ASSIGNED = (
+    {"AA", "ZZ"}
+    | {f"Q{c}" for c in "MNOPQRSTUVWXYZ"}
+    | {f"X{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+)
+
+
+class AdminError(ValueError):
+    pass
+
+
+def country_choices(lang: str) -> list[tuple[str, str]]:
+    """Every ISO 3166 country Babel knows, named in `lang`, sorted by name."""
+    territories = Locale.parse(lang).territories
+    return sorted(
+        (
+            (code, name)
+            for code, name in territories.items()
+            if len(code) == 2 and code.isalpha() and code not in USER_ASSIGNED
+        ),
+        key=lambda item: item[1],
+    )
+
+
+def add_country(session: Session, actor: User, iso_code: str, name: str | None = None) -> Country:
+    code = iso_code.strip().upper()
+    known = Locale.parse("en").territories
+    if not (len(code) == 2 and code.isalpha()) or (code not in known and code not in USER_ASSIGNED):
+        raise AdminError("give an ISO 3166 alpha-2 country code")
+    begin_write(session)
+    if session.scalar(select(Country).where(Country.iso_code == code)) is not None:
+        raise AdminError("this country is already registered")
+    label = (name or "").strip()[:200] or known.get(code)
+    if not label:
+        raise AdminError("a user-assigned code needs a name")
+    country = Country(iso_code=code, name=label)
+    session.add(country)
+    session.flush()
+    audit.record(session, actor, "create", "country", code, new={"name": label})
+    session.commit()
+    return country
+
+
+def add_user(
+    session: Session,
+    actor: User,
+    email: str,
+    name: str,
+    password: str,
+    country: Country | None,
+    role: Role | None,
+    is_admin: bool = False,
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AdminError("give a valid e-mail address")
+    if len(password) < 10:
+        raise AdminError("the password needs at least 10 characters")
+    if not is_admin and (country is None or role is None):
+        raise AdminError("a person who is not an administrator needs a country and a role")
+    begin_write(session)
+    if find_user(session, email) is not None:
+        raise AdminError("someone already has this e-mail address")
+    user = create_user(
+        session,
+        email,
+        name.strip()[:200] or email,
+        password,
+        is_admin=is_admin,
+        country=country,
+        role=role,
+        actor=actor,
+    )
+    session.commit()
+    return user
+
+
+def set_membership(
+    session: Session, actor: User, user: User, country: Country | None, role: Role | None
+) -> None:
+    """A person works for one country in one role (or none: their access ends)."""
+    begin_write(session)
+    old = [(m.country.iso_code, m.role) for m in user.memberships]
+    user.memberships.clear()
+    session.flush()
+    if country is not None and role is not None:
+        user.memberships.append(Membership(country_id=country.id, role=role.value))
+    audit.record(
+        session,
+        actor,
+        "membership",
+        "user",
+        user.id,
+        old={"memberships": old},
+        new={"memberships": [(country.iso_code, role.value)] if country and role else []},
+    )
+    session.commit()
+
+
+def set_active(session: Session, actor: User, user: User, active: bool) -> None:
+    if user.id == actor.id and not active:
+        raise AdminError("you cannot deactivate your own account")
+    begin_write(session)
+    user.active = active
+    audit.record(session, actor, "activate" if active else "deactivate", "user", user.id)
+    session.commit()
+
+
+def people(session: Session) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .options(selectinload(User.memberships).selectinload(Membership.country))
+            .order_by(User.name)
+        )
+    )
+
+
+def countries(session: Session) -> list[Country]:
+    return list(session.scalars(select(Country).order_by(Country.name)))

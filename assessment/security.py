@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -21,7 +21,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Endpoints that take an evidence file: the only requests allowed past MAX_CONTENT_LENGTH.
+UPLOAD_ENDPOINTS = frozenset({"collaboration.upload"})
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _size_limit() -> None:
+        # Before CSRF protection reads the form: otherwise the global limit refuses the body.
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
+        # Refuse a declared oversize body before anything of it is read or spooled to disk.
+        limit = request.max_content_length
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
+
     csrf.init_app(app)
 
     @app.after_request

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from ..db import db_session
 from ..framework_ext import registry
@@ -38,11 +39,15 @@ def index() -> str | Response:
     session = db_session()
     countries = service.countries(session)
     country_form = CountryForm(prefix="country")
-    country_form.iso_code.choices = [("", "—")] + service.country_choices(current_language())
+    country_form.iso_code.choices = [SelectChoice("", "—")] + [
+        SelectChoice(code, name) for code, name in service.country_choices(current_language())
+    ]
     user_form = NewUserForm(prefix="user")
     open_form = OpenForCountryForm(prefix="open")
     for form in (user_form, open_form):
-        form.country_id.choices = [("", "—")] + [(str(c.id), c.name) for c in countries]
+        form.country_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(c.id), c.name) for c in countries
+        ]
     if country_form.submit.data and country_form.validate_on_submit():
         try:
             service.add_country(

@@ -67,8 +67,6 @@ def add_comment(assessment_id: int, question_id: str) -> Response:
 @bp.post("/<int:assessment_id>/questions/<question_id>/evidence")
 @login_required
 def upload(assessment_id: int, question_id: str) -> Response:
-    # An upload may be larger than any other request; nothing else gets this allowance.
-    request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
     assessment = assessment_or_404(assessment_id)
     section = _section_of(framework_of(assessment), question_id)
     if not allowed(current_user, Action.ANSWER, assessment, section):

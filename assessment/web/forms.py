@@ -41,11 +41,11 @@ class ActionForm(FlaskForm):
 
 
 ROLE_CHOICES = [
-    ("", "—"),
-    ("focal_point", _l("focal point")),
-    ("contributor", _l("contributor")),
-    ("peer_reviewer", _l("peer reviewer")),
-    ("facilitator", _l("facilitator")),
+    SelectChoice("", "—"),
+    SelectChoice("focal_point", _l("focal point")),
+    SelectChoice("contributor", _l("contributor")),
+    SelectChoice("peer_reviewer", _l("peer reviewer")),
+    SelectChoice("facilitator", _l("facilitator")),
 ]
 
 

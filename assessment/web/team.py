@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from ..access import Action
 from ..db import db_session
@@ -29,7 +30,9 @@ def team(assessment_id: int) -> str | Response:
     framework = framework_of(assessment)
     codes = _codes(assessment)
     form = InviteForm()
-    form.sections.choices = [(d.code, f"{d.code} · {d.name}") for d in framework.answerable_domains]
+    form.sections.choices = [
+        SelectChoice(d.code, f"{d.code} · {d.name}") for d in framework.answerable_domains
+    ]
     invitation = None
     if form.validate_on_submit():
         try:

@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 from ..db import begin_write
 from ..framework import Framework, FrameworkRegistry
 from ..framework.schema import Question, QuestionType
-from ..models import Answer, Assessment, Country, Role, State, TriggerFlag, User
+from ..models import (
+    Answer,
+    Assessment,
+    Country,
+    Role,
+    SectionAssignment,
+    State,
+    TriggerFlag,
+    User,
+)
 from . import audit
 from .accounts import create_user, find_user
 
@@ -150,6 +159,14 @@ def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[D
             assessment_id=assessment.id,
             new={"cycle": cycle, "state": state.value},
         )
+
+    draft = session.scalar(select(Assessment).where(
+        Assessment.country_id == veridia.id, Assessment.cycle == "2026", Assessment.area == ""))
+    contributor = users["contributor@demo.example"]
+    if draft is not None and not draft.assignments:
+        for code in ("SEC", "JUS"):  # the ministry of defence and justice's sections
+            session.add(SectionAssignment(assessment_id=draft.id, user_id=contributor.id,
+                                          domain_code=code, assigned_by_id=focal.id))
 
     northern = countries[OTHER_COUNTRY[0]]
     if session.scalar(select(Assessment.id).where(Assessment.country_id == northern.id)) is None:

@@ -14,6 +14,10 @@ class Action(StrEnum):
     COMMENT = "comment"
     MANAGE_TEAM = "manage_team"  # invite contributors and assign them sections
     HISTORY = "history"
+    SEE_GOVERNMENT = "see_government"  # the government's answers, results and reports
+    MANAGE_REVIEW = "manage_review"  # invite peer reviewers, set blind review
+    REVIEW = "review"  # rate as a peer reviewer (in one's own review)
+    VALIDATE = "validate"  # record the workshop's outcomes
 
 
 def role_of(user: User, assessment: Assessment) -> Role | None:
@@ -23,7 +27,13 @@ def role_of(user: User, assessment: Assessment) -> Role | None:
 def allowed(user: User, action: Action, assessment: Assessment, section: str | None = None) -> bool:
     """May `user` do `action` on `assessment` (in `section`, a domain code, where it matters)?"""
     if user.is_admin:
-        return action is not Action.ANSWER or assessment.state == State.DRAFT
+        if action is Action.ANSWER:
+            return assessment.state == State.DRAFT
+        if action is Action.REVIEW:
+            return False  # administrators never rate in a reviewer's place
+        if action is Action.VALIDATE:
+            return assessment.state == State.VALIDATION
+        return True
     role = role_of(user, assessment)
     if role is None:
         return False  # another country's assessment: as if it did not exist
@@ -37,10 +47,29 @@ def allowed(user: User, action: Action, assessment: Assessment, section: str | N
         return False
     if action is Action.MANAGE_TEAM:
         return role is Role.FOCAL_POINT
-    if action is Action.HISTORY:
-        # Peer reviewers rate blind: the history would show them the government's answers.
-        return role is not Role.PEER_REVIEWER
+    if action is Action.MANAGE_REVIEW:
+        return role is Role.FOCAL_POINT
+    if action is Action.REVIEW:
+        return (
+            role is Role.PEER_REVIEWER
+            and assessment.state == State.PEER_REVIEW
+            and any(r.reviewer_id == user.id and r.submitted_at is None for r in assessment.reviews)
+        )
+    if action is Action.VALIDATE:
+        return role is Role.FACILITATOR and assessment.state == State.VALIDATION
+    if action in (Action.HISTORY, Action.SEE_GOVERNMENT, Action.REPORT):
+        return role is not Role.PEER_REVIEWER or sees_government(user, assessment)
     return True
+
+
+def sees_government(user: User, assessment: Assessment) -> bool:
+    """A peer reviewer sees the government's ratings when the review is not blind, or once
+    their own review is submitted; everyone else of the country always does."""
+    if role_of(user, assessment) is not Role.PEER_REVIEWER:
+        return True
+    if not assessment.blind_review:
+        return True
+    return any(r.reviewer_id == user.id and r.submitted_at is not None for r in assessment.reviews)
 
 
 def assigned_sections(user: User, assessment: Assessment) -> set[str]:

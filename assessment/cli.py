@@ -218,7 +218,7 @@ def scores_show(assessment_id: int, top: int) -> None:
             click.echo(
                 f"  {n}. {gap.id:<7}{framework.indicator(gap.id).name[:50]:<52}"
                 f"current {gap.current:.1f} target {gap.target} "
-                f"priority {gap.priority:g} {gap.band.value if gap.band else ''}"
+                f"priority {gap.priority:.1f} {gap.band.value if gap.band else ''}"
             )
         if not result.gaps:
             click.echo("  none")

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql import false
+from sqlalchemy.sql import false, true
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -152,6 +152,9 @@ class Assessment(Base):
         back_populates="assessment", cascade="all, delete-orphan"
     )
     assignments: Mapped[list[SectionAssignment]] = relationship(cascade="all, delete-orphan")
+    reviews: Mapped[list[Review]] = relationship(cascade="all, delete-orphan")
+    # Peer reviewers see the government's ratings only after submitting their own.
+    blind_review: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Answer(Base):
@@ -295,3 +298,69 @@ class AppliedOperation(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Review(Base):
+    """One peer reviewer's review of an assessment, for their organisation."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("assessment_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation: Mapped[str] = mapped_column(String(200))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+    ratings: Mapped[list[ReviewRating]] = relationship(
+        back_populates="review", cascade="all, delete-orphan"
+    )
+
+
+class ReviewRating(Base):
+    """A reviewer's rating of one question: their own, never the government's answer."""
+
+    __tablename__ = "review_ratings"
+    __table_args__ = (
+        UniqueConstraint("review_id", "question_id"),
+        CheckConstraint("level IS NULL OR (level >= 0 AND level <= 4)", name="level_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), default="answered")
+    level: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[str | None] = mapped_column(String(8))
+    justification: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    text_language: Mapped[str | None] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="ratings")
+
+
+class ValidatedScore(Base):
+    """The workshop's outcome for one indicator: a validated score V, or a disagreement that
+    stands, each with the note of what was agreed or why not."""
+
+    __tablename__ = "validated_scores"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "indicator_id"),
+        CheckConstraint("level IS NULL OR (level >= 0 AND level <= 4)", name="level_range"),
+        CheckConstraint("outcome IN ('validated', 'disagreement')", name="outcome_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    indicator_id: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -426,10 +426,20 @@ def as_responses(answers: dict[str, Answer]) -> dict[str, Response]:
 
 
 def score(session: Session, framework: Framework, assessment: Assessment) -> AssessmentScore:
+    """G from the government's answers, P from the submitted reviews, V from the workshop."""
+    from .review import outcomes, reviewer_responses, submitted_reviews
+
     answers = get_answers(session, assessment)
+    validated = {
+        i: v.level
+        for i, v in outcomes(session, assessment).items()
+        if v.outcome == "validated" and v.level is not None
+    }
     return score_assessment(
         framework,
         as_responses(answers),
+        reviewer_responses(submitted_reviews(session, assessment)),
+        validated=validated,
         triggers_set={t.trigger_id for t in assessment.triggers},
     )
 

@@ -16,11 +16,15 @@ from ..models import (
     Answer,
     Assessment,
     Country,
+    Review,
+    ReviewRating,
     Role,
     SectionAssignment,
     State,
     TriggerFlag,
     User,
+    ValidatedScore,
+    utcnow,
 )
 from . import audit
 from .accounts import create_user, find_user
@@ -41,6 +45,7 @@ DEMO_USERS = (
     ("contributor@demo.example", "Carlos Contributor", Role.CONTRIBUTOR),
     ("reviewer@demo.example", "Rania Reviewer", Role.PEER_REVIEWER),
     ("facilitator@demo.example", "Felix Facilitator", Role.FACILITATOR),
+    ("reviewer2@demo.example", "Rafael Second Reviewer", Role.PEER_REVIEWER),
     ("focal@northern.example", "Nils North", Role.FOCAL_POINT),
 )
 
@@ -160,13 +165,30 @@ def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[D
             new={"cycle": cycle, "state": state.value},
         )
 
-    draft = session.scalar(select(Assessment).where(
-        Assessment.country_id == veridia.id, Assessment.cycle == "2026", Assessment.area == ""))
+    complete = session.scalar(
+        select(Assessment).where(
+            Assessment.country_id == veridia.id, Assessment.cycle == "2025", Assessment.area == ""
+        )
+    )
+    if complete is not None and not complete.reviews:
+        _review_and_validate(session, framework, complete, users)
+
+    draft = session.scalar(
+        select(Assessment).where(
+            Assessment.country_id == veridia.id, Assessment.cycle == "2026", Assessment.area == ""
+        )
+    )
     contributor = users["contributor@demo.example"]
     if draft is not None and not draft.assignments:
         for code in ("SEC", "JUS"):  # the ministry of defence and justice's sections
-            session.add(SectionAssignment(assessment_id=draft.id, user_id=contributor.id,
-                                          domain_code=code, assigned_by_id=focal.id))
+            session.add(
+                SectionAssignment(
+                    assessment_id=draft.id,
+                    user_id=contributor.id,
+                    domain_code=code,
+                    assigned_by_id=focal.id,
+                )
+            )
 
     northern = countries[OTHER_COUNTRY[0]]
     if session.scalar(select(Assessment.id).where(Assessment.country_id == northern.id)) is None:
@@ -183,3 +205,73 @@ def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[D
         DemoLogin(email, role.value if role else "administrator")
         for email, _name, role in DEMO_USERS
     ]
+
+
+REVIEW_JUSTIFICATION = "Interviews with the affected communities and our monitoring data."
+REVIEWERS = (
+    ("reviewer@demo.example", "Veridia Human Rights League", -1),
+    ("reviewer2@demo.example", "Coalition of Women Peacebuilders", -2),
+)
+
+
+def _review_and_validate(
+    session: Session, framework: Framework, assessment: Assessment, users: dict[str, User]
+) -> None:
+    """Two civil-society reviews, less generous than the government and not alike, and a
+    workshop that settled every contested indicator: the 2025 cycle shows G, P and V."""
+    from .assessments import score
+    from .review import needs_workshop
+
+    session.flush()
+    answers = {a.question_id: a for a in assessment.answers}
+    for email, organisation, shift in REVIEWERS:
+        review = Review(
+            assessment_id=assessment.id,
+            reviewer_id=users[email].id,
+            organisation=organisation,
+            submitted_at=utcnow(),
+        )
+        session.add(review)
+        for question in framework.questions:
+            if not question.scored:
+                continue
+            given = answers.get(question.id)
+            base = given.level if given is not None and given.level is not None else 2
+            level = max(0, min(4, base + shift + _spread(f"{email}:{question.id}", 2)))
+            review.ratings.append(
+                ReviewRating(
+                    question_id=question.id,
+                    level=level,
+                    confidence=("high", "medium")[_spread(question.id + email, 2)],
+                    justification=REVIEW_JUSTIFICATION,
+                )
+            )
+    session.flush()
+    session.expire(assessment, ["reviews"])
+    facilitator = users["facilitator@demo.example"]
+    result = score(session, framework, assessment)
+    for n, indicator_id in enumerate(needs_workshop(result)):
+        scores = result.indicator(indicator_id)
+        if n % 3 == 2:
+            session.add(
+                ValidatedScore(
+                    assessment_id=assessment.id,
+                    indicator_id=indicator_id,
+                    outcome="disagreement",
+                    note="The ministry and the reviewers keep different readings of the evidence.",
+                    recorded_by_id=facilitator.id,
+                )
+            )
+        else:
+            agreed = round(((scores.government or 0) + (scores.peer or 0)) / 2)
+            session.add(
+                ValidatedScore(
+                    assessment_id=assessment.id,
+                    indicator_id=indicator_id,
+                    outcome="validated",
+                    level=agreed,
+                    note="Agreed in the workshop after reviewing the evidence together.",
+                    recorded_by_id=facilitator.id,
+                )
+            )
+    assessment.state = State.VALIDATED.value

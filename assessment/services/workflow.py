@@ -55,14 +55,14 @@ TRANSITIONS = {
 
 
 class TransitionRefused(ValueError):
-    """Why a move was refused: `reason` is UNKNOWN, NOT_ALLOWED, REASON_NEEDED or INCOMPLETE."""
+    """Why a move was refused: `reason` is one of the constants below; `count` says how many
+    questions or indicators stand in the way."""
 
-    UNKNOWN, NOT_ALLOWED, REASON_NEEDED, INCOMPLETE = (
-        "unknown",
-        "not_allowed",
-        "reason_needed",
-        "incomplete",
-    )
+    UNKNOWN = "unknown"
+    NOT_ALLOWED = "not_allowed"
+    REASON_NEEDED = "reason_needed"
+    INCOMPLETE = "incomplete"  # questions unanswered
+    UNSETTLED = "unsettled"  # contested indicators without an outcome
 
     def __init__(self, reason: str, count: int = 0):
         self.reason = reason
@@ -101,9 +101,11 @@ def apply(
     *,
     reason: str | None = None,
     missing: list[str] | None = None,
+    unsettled: list[str] | None = None,
 ) -> None:
     """Move the assessment along `name`; refuse what the actor's role or the state forbids, a
-    reopening without a reason, and a submission while questions are unanswered."""
+    reopening without a reason, a submission while questions are unanswered, and a validation
+    while contested indicators have neither a validated score nor a recorded disagreement."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise TransitionRefused(TransitionRefused.UNKNOWN)
@@ -114,6 +116,8 @@ def apply(
         raise TransitionRefused(TransitionRefused.REASON_NEEDED)
     if name == "submit" and missing:
         raise TransitionRefused(TransitionRefused.INCOMPLETE, len(missing))
+    if name == "validate" and unsettled:
+        raise TransitionRefused(TransitionRefused.UNSETTLED, len(unsettled))
     begin_write(session)
     old = assessment.state
     assessment.state = transition.target.value

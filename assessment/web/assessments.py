@@ -31,6 +31,7 @@ from ..models import Answer, Assessment, Country
 from ..services import assessments as service
 from ..services import comments as comment_service
 from ..services import evidence as evidence_service
+from ..services import review as review_service
 from ..services import workflow
 from .forms import (
     EDITABLE,
@@ -108,6 +109,9 @@ def overview(assessment_id: int) -> str:
         transition_form=TransitionForm(),
         can_manage_team=allowed(current_user, Action.MANAGE_TEAM, assessment),
         can_see_history=allowed(current_user, Action.HISTORY, assessment),
+        can_manage_review=allowed(current_user, Action.MANAGE_REVIEW, assessment),
+        can_see_government=allowed(current_user, Action.SEE_GOVERNMENT, assessment),
+        my_review=review_service.review_of(assessment, current_user),
     )
 
 
@@ -189,6 +193,9 @@ def question_status(question_id: str, answers: dict[str, Answer], commented: set
 @login_required
 def section(assessment_id: int, domain_code: str) -> str | Response:
     assessment = assessment_or_404(assessment_id)
+    if not allowed(current_user, Action.SEE_GOVERNMENT, assessment):
+        # A blind peer reviewer rates in their own review, without the government's answers.
+        return redirect(url_for("review.overview", assessment_id=assessment.id))
     framework = framework_of(assessment)
     domain = _section(domain_code, framework)
     questions = [q for i in domain.indicators for q in i.questions]
@@ -382,10 +389,20 @@ def transition(assessment_id: int, name: str) -> Response:
     if not form.validate():
         abort(400)
     framework = framework_of(assessment)
-    missing = workflow.missing_answers(framework, service.get_answers(db_session(), assessment))
+    session = db_session()
+    missing = workflow.missing_answers(framework, service.get_answers(session, assessment))
+    unsettled = (
+        review_service.unsettled(session, framework, assessment) if name == "validate" else []
+    )
     try:
         workflow.apply(
-            db_session(), assessment, current_user, name, reason=form.reason.data, missing=missing
+            session,
+            assessment,
+            current_user,
+            name,
+            reason=form.reason.data,
+            missing=missing,
+            unsettled=unsettled,
         )
     except workflow.TransitionRefused as error:
         flash(_refusal(error), "error")
@@ -403,6 +420,12 @@ def transition(assessment_id: int, name: str) -> Response:
 def _refusal(error: workflow.TransitionRefused) -> str:
     if error.reason == error.INCOMPLETE:
         return _("Not submitted: %(n)d question(s) are still unanswered.", n=error.count)
+    if error.reason == error.UNSETTLED:
+        return _(
+            "Not validated: %(n)d contested indicator(s) have neither a validated score nor "
+            "a recorded disagreement.",
+            n=error.count,
+        )
     if error.reason == error.REASON_NEEDED:
         return _("Give the reason for reopening the assessment.")
     return _("This step is not open to you in the assessment's current state.")

@@ -121,7 +121,7 @@ def _file_or_404(assessment_id: int, file_id: int) -> EvidenceFile:
 @bp.get("/<int:assessment_id>/evidence/<int:file_id>")
 @login_required
 def download(assessment_id: int, file_id: int) -> Response:
-    assessment_or_404(assessment_id)
+    assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
     record = _file_or_404(assessment_id, file_id)
     path = Path(current_app.config["EVIDENCE_DIR"]) / record.stored_name
     if not path.is_file():

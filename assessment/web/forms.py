@@ -89,6 +89,31 @@ class MembershipForm(FlaskForm):
     role = HiddenField()
 
 
+class InviteReviewerForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(
+        _l("Outcome"),
+        validators=[DataRequired()],
+        choices=[
+            SelectChoice("validated", _l("Validated score")),
+            SelectChoice("disagreement", _l("Disagreement that stands")),
+        ],
+    )
+    level = SelectField(
+        _l("Validated level"),
+        validators=[Optional()],
+        choices=[SelectChoice("", "—"), *(SelectChoice(str(n), str(n)) for n in range(5))],
+    )
+    note = TextAreaField(
+        _l("Note of what was agreed, or why not"), validators=[DataRequired(), Length(max=5000)]
+    )
+
+
 class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=200)])

@@ -18,7 +18,12 @@ def assessment_or_404(assessment_id: int, action: Action = Action.VIEW) -> Asses
     assessment = db_session().get(
         Assessment,
         assessment_id,
-        options=[selectinload(Assessment.country), selectinload(Assessment.triggers)],
+        options=[
+            selectinload(Assessment.country),
+            selectinload(Assessment.triggers),
+            selectinload(Assessment.reviews),
+            selectinload(Assessment.assignments),
+        ],
     )
     if assessment is None or not allowed(current_user, Action.VIEW, assessment):
         abort(404)

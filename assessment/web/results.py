@@ -22,7 +22,7 @@ bp = Blueprint("results", __name__)
 @bp.get("/<int:assessment_id>/results")
 @login_required
 def results(assessment_id: int) -> str:
-    assessment = assessment_or_404(assessment_id)
+    assessment = assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
     lang = current_language()
     report = gap_report_data(db_session(), framework_of(assessment), assessment, lang)
     chart = score_bars(

@@ -72,7 +72,7 @@ def test_demo_seed_is_idempotent_and_gives_real_results(app: Flask, session: Ses
     assert "focal@demo.example" in first.output
     assert "demo-password" in first.output
     counts = _counts(session)
-    assert counts[0] == 6
+    assert counts[0] == 7
     assert counts[1] == 2
     assert counts[2] == 3
     assert counts[3] > 100

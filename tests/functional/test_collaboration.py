@@ -179,19 +179,19 @@ def test_who_may_attach_and_see_files(
     [record] = _files(session)
     reviewer = app.test_client()
     login(reviewer, world.reviewer.email)
-    token = csrf_from(_section(reviewer, world))
+    token = csrf_from(reviewer.get("/en/").text)
     refused = reviewer.post(
         f"/en/assessments/{world.assessment.id}/questions/SEC-1.1/evidence",
         data={"csrf_token": token, "file": (io.BytesIO(PDF), "b.pdf")},
         content_type="multipart/form-data",
     )
     assert refused.status_code == 403
-    assert (
-        reviewer.get(
-            f"/en/assessments/{world.assessment.id}/evidence/{record.id}", buffered=True
-        ).status_code
-        == 200
-    )
+    evidence_url = f"/en/assessments/{world.assessment.id}/evidence/{record.id}"
+    assert reviewer.get(evidence_url).status_code == 403  # blind: the government's evidence too
+    assessment = session.get(Assessment, world.assessment.id)
+    assessment.blind_review = False
+    session.commit()
+    assert reviewer.get(evidence_url, buffered=True).status_code == 200
     stranger = app.test_client()
     login(stranger, world.other_focal.email)
     assert (
@@ -244,7 +244,7 @@ def test_comments_are_threaded_escaped_and_scoped(
     reviewer.post(
         url,
         data={
-            "csrf_token": csrf_from(_section(reviewer, world)),
+            "csrf_token": csrf_from(reviewer.get("/en/").text),
             "body": "The defence committee.",
             "parent_id": str(first.id),
         },

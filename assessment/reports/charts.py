@@ -27,13 +27,16 @@ def score_bars(
     anchor_x = width - pad if rtl else label_w - pad
     bar_x0 = pad + 52 if rtl else label_w
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        # The geometry is laid out left to right in both directions (in RTL the bars sit left
+        # of their labels); a right-to-left page must not flip what text-anchor means.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" direction="ltr" '
+        f'style="direction: ltr" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}">',
         f"<title>{escape(title)}</title>",
     ]
     for n, (label, value) in enumerate(bars):
         y = pad + n * row
-        # Labels are right-aligned against the bars in both directions; in RTL the bars sit left.
+        # Labels end against the bars in LTR, and at the right edge in RTL.
         parts.append(
             f'<text x="{anchor_x}" y="{y + 21}" text-anchor="end" '
             f'class="chart-label" {TEXT}>{escape(label)}</text>'
@@ -43,9 +46,10 @@ def score_bars(
             f'fill="{TRACK}"/>'
         )
         if value is None:
+            empty_x, empty_anchor = (bar_x0 + plot_w - 6, "end") if rtl else (bar_x0 + 6, "start")
             parts.append(
-                f'<text x="{bar_x0 + 6}" y="{y + 21}" class="chart-empty" {FONT} fill="{MUTED}">'
-                f"{escape(empty_label)}</text>"
+                f'<text x="{empty_x}" y="{y + 21}" text-anchor="{empty_anchor}" '
+                f'class="chart-empty" {FONT} fill="{MUTED}">{escape(empty_label)}</text>'
             )
             continue
         length = plot_w * max(0.0, min(100.0, value)) / 100

@@ -49,6 +49,12 @@ def text_direction(lang: str) -> str:
     return "rtl" if lang in RTL_LOCALES else "ltr"
 
 
+def _tag_label(tag: str) -> str:
+    if tag in labels.RISK_FACTORS:
+        return f"{tag} · {gettext(labels.RISK_FACTORS[tag])}"
+    return gettext(labels.TAGS.get(tag, tag))
+
+
 def assessment_title(assessment: Any, lang: str) -> str:
     place = country_name(assessment.country.iso_code, assessment.country.name, lang)
     if assessment.area:
@@ -129,6 +135,7 @@ def init_app(app: Flask) -> None:
             "band_label": lambda band: gettext(labels.BANDS.get(band, band)) if band else "—",
             "switch_language_url": _switch_url,
             "role_labels": labels.ROLES,
+            "tag_label": _tag_label,
         }
 
     app.jinja_env.filters["number"] = _number

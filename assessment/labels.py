@@ -24,6 +24,34 @@ BANDS = {
     "medium": N_("medium"),
     "low": N_("low"),
 }
+RISK_FACTORS = {
+    "RF1": N_("Armed conflict or other instability"),
+    "RF2": N_("Record of serious violations of human rights and humanitarian law"),
+    "RF3": N_("Weakness of State structures"),
+    "RF4": N_("Motives or incentives"),
+    "RF5": N_("Capacity to commit atrocity crimes"),
+    "RF6": N_("Absence of mitigating factors"),
+    "RF7": N_("Enabling circumstances or preparatory action"),
+    "RF8": N_("Triggering factors"),
+    "RF9": N_("Intergroup tensions or patterns of discrimination"),
+    "RF10": N_("Signs of an intent to destroy a protected group"),
+    "RF11": N_("Signs of a widespread or systematic attack on civilians"),
+    "RF12": N_("Signs of a plan or policy to attack civilians"),
+    "RF13": N_("Serious threats to those protected under humanitarian law"),
+    "RF14": N_("Serious threats to humanitarian or peacekeeping operations"),
+}
+TAGS = {
+    "will": N_("will"),
+    "capacity": N_("capacity"),
+    "acquiescence": N_("acquiescence"),
+    "local": N_("local"),
+    "national": N_("national"),
+    "regional": N_("regional"),
+    "mass_killing": N_("mass killing"),
+    "forced_displacement": N_("forced displacement"),
+    "sexual_violence": N_("sexual violence"),
+    "arbitrary_detention": N_("arbitrary detention"),
+}
 ROLES = {
     "administrator": N_("administrator"),
     "focal_point": N_("focal point"),

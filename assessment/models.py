@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -104,6 +105,8 @@ class Country(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     iso_code: Mapped[str] = mapped_column(String(2), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Whether the country's scores may appear in regional overviews and open data.
+    shares_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="country")
@@ -153,6 +156,8 @@ class Assessment(Base):
     )
     assignments: Mapped[list[SectionAssignment]] = relationship(cascade="all, delete-orphan")
     reviews: Mapped[list[Review]] = relationship(cascade="all, delete-orphan")
+    # National targets that replace the default (indicator id -> level 0-4).
+    targets: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     # Peer reviewers see the government's ratings only after submitting their own.
     blind_review: Mapped[bool] = mapped_column(default=True, server_default=true())
 
@@ -364,3 +369,26 @@ class ValidatedScore(Base):
     note: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Action(Base):
+    """One action of the assessment's action plan, grown out of its priority gaps."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('planned', 'in_progress', 'done', 'dropped')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    indicator_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -30,8 +30,7 @@ def score_bars(
         # The geometry is laid out left to right in both directions (in RTL the bars sit left
         # of their labels); a right-to-left page must not flip what text-anchor means.
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" direction="ltr" '
-        f'style="direction: ltr" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}">',
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
         f"<title>{escape(title)}</title>",
     ]
     for n, (label, value) in enumerate(bars):
@@ -66,3 +65,101 @@ def score_bars(
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated string above is escaped
+
+
+def radar(
+    axes: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None], str]],
+    *,
+    title: str,
+    size: int = 420,
+) -> Markup:
+    """A radar of 0-100 scores: one axis per label, one closed polygon per series
+    (name, values, colour). A missing value sits at the centre; labels are escaped."""
+    import math
+
+    centre = size / 2
+    radius = size / 2 - 90
+    count = max(len(axes), 3)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        return (
+            centre + radius * value / 100 * math.cos(angle),
+            centre + radius * value / 100 * math.sin(angle),
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart radar" role="img" '
+        f'direction="ltr" viewBox="0 0 {size} {size + 30}" '
+        f'width="{size}" height="{size + 30}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for ring in (25, 50, 75, 100):
+        ring_points = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(count))
+        )
+        parts.append(
+            f'<polygon points="{ring_points}" fill="none" stroke="{TRACK}" stroke-width="1"/>'
+        )
+    for index, label in enumerate(axes):
+        x, y = point(index, 100)
+        lx, ly = point(index, 118)
+        anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
+        parts.append(
+            f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" '
+            f'stroke="{TRACK}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" '
+            f'class="chart-label" {TEXT}>{escape(label)}</text>'
+        )
+    for name, values, colour in series:
+        if all(v is None for v in values):
+            continue
+        shape = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(i, v or 0.0) for i, v in enumerate(values))
+        )
+        parts.append(
+            f'<polygon points="{shape}" fill="{colour}" fill-opacity="0.12" '
+            f'stroke="{colour}" stroke-width="2.5" class="series">'
+            f"<title>{escape(name)}</title></polygon>"
+        )
+    legend_y = size + 18
+    for n, (name, values, colour) in enumerate(series):
+        if all(v is None for v in values):
+            continue
+        x = 20 + n * (size - 40) / max(len(series), 1)
+        parts.append(
+            f'<rect x="{x:.1f}" y="{legend_y - 10}" width="14" height="14" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{x + 20:.1f}" y="{legend_y + 2}" class="chart-label" '
+            f"{TEXT}>{escape(name)}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every interpolated string above is escaped
+
+
+def level_bar(current: float | None, target: int, *, width: int = 120) -> Markup:
+    """A small 0-4 bar with the current score filled and the target marked."""
+    fill = 0 if current is None else width * max(0.0, min(4.0, current)) / 4
+    mark = width * target / 4
+    return Markup(  # noqa: S704 - numbers only
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="level-bar" direction="ltr" '
+        f'width="{width}" height="14" viewBox="0 0 {width} 14" aria-hidden="true">'
+        f'<rect width="{width}" height="14" fill="{TRACK}"/>'
+        f'<rect width="{fill:.1f}" height="14" fill="{BAR}"/>'
+        f'<rect x="{max(0.0, mark - 2):.1f}" width="3" height="14" fill="#c2384a"/></svg>'
+    )
+
+
+def score_meter(score: float | None, *, width: int = 90) -> Markup:
+    """A small 0-100 meter."""
+    fill = 0 if score is None else width * max(0.0, min(100.0, score)) / 100
+    return Markup(  # noqa: S704 - numbers only
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="meter" direction="ltr" width="{width}" '
+        f'height="10" viewBox="0 0 {width} 10" aria-hidden="true">'
+        f'<rect width="{width}" height="10" fill="{TRACK}"/>'
+        f'<rect width="{fill:.1f}" height="10" fill="{BAR}"/></svg>'
+    )

@@ -7,7 +7,7 @@ from datetime import date
 
 from ..framework import Framework
 from ..framework.schema import Band
-from ..scoring import AssessmentScore, IndicatorScore
+from ..scoring import AssessmentScore, IndicatorScore, coverage
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,20 @@ class DomainSection:
     completeness: float
     evidence_coverage: float | None
     rows: tuple[IndicatorRow, ...]
+    government_score: float | None = None
+    peer_score: float | None = None
+    validated_score: float | None = None
+    answered: int = 0
+    questions: int = 0
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    tag: str
+    indicators: tuple[str, ...]
+    scored: int
+    established: int
+    score: float | None
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,17 @@ class GapReport:
     gaps: tuple[GapItem, ...]
     triggers: tuple[TriggerLine, ...]
     scale: tuple[tuple[int, str], ...]
+    coverage_by_risk_factor: tuple[CoverageRow, ...] = ()
+    coverage_by_condition: tuple[CoverageRow, ...] = ()
+    coverage_by_level: tuple[CoverageRow, ...] = ()
+
+    @property
+    def contested(self) -> tuple[IndicatorRow, ...]:
+        return tuple(r for d in self.domains for r in d.rows if r.contested)
+
+    @property
+    def unevidenced(self) -> tuple[IndicatorRow, ...]:
+        return tuple(r for d in self.domains for r in d.rows if r.unevidenced_high)
 
 
 def _row(framework: Framework, score: IndicatorScore) -> IndicatorRow:
@@ -135,6 +160,11 @@ def build_gap_report(
             completeness=d.completeness,
             evidence_coverage=d.evidence_coverage,
             rows=tuple(rows[i.id] for i in d.indicators),
+            government_score=d.score_of("government"),
+            peer_score=d.score_of("peer"),
+            validated_score=d.score_of("validated"),
+            answered=d.answered,
+            questions=d.questions,
         )
         for d in score.domains
     )
@@ -163,4 +193,11 @@ def build_gap_report(
         gaps=gaps,
         triggers=triggers,
         scale=tuple(sorted(framework.meta.scale.items())),
+        coverage_by_risk_factor=_plain(coverage.by_risk_factor(framework, score)),
+        coverage_by_condition=_plain(coverage.by_condition(framework, score)),
+        coverage_by_level=_plain(coverage.by_level(framework, score)),
     )
+
+
+def _plain(rows: tuple[coverage.Coverage, ...]) -> tuple[CoverageRow, ...]:
+    return tuple(CoverageRow(r.tag, r.indicators, r.scored, r.established, r.score) for r in rows)

@@ -5,12 +5,14 @@ from .engine import (
     Confidence,
     DomainScore,
     IndicatorScore,
+    QuestionScore,
     Response,
     Status,
     band_for,
     default_target,
     score_assessment,
     score_indicator,
+    weighted_score,
 )
 
 __all__ = [
@@ -18,10 +20,12 @@ __all__ = [
     "Confidence",
     "DomainScore",
     "IndicatorScore",
+    "QuestionScore",
     "Response",
     "Status",
     "band_for",
     "default_target",
     "score_assessment",
     "score_indicator",
+    "weighted_score",
 ]

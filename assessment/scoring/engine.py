@@ -79,6 +79,16 @@ def default_target(indicator: Indicator) -> int:
 
 
 @dataclass(frozen=True)
+class QuestionScore:
+    """One scale question: the government's level and the median of the reviewers' levels."""
+
+    id: str
+    government: int | None
+    peer: float | None
+    current: float | None
+
+
+@dataclass(frozen=True)
 class IndicatorScore:
     id: str
     domain: str
@@ -100,6 +110,7 @@ class IndicatorScore:
     rated: int
     evidenced: int
     unevidenced_high: tuple[str, ...]  # question ids rated above 2 with no evidence
+    question_scores: tuple[QuestionScore, ...] = ()
 
     @property
     def completeness(self) -> float:
@@ -114,8 +125,12 @@ class IndicatorScore:
 class DomainScore:
     code: str
     kind: DomainKind
-    score: float | None  # 0-100
+    score: float | None  # 0-100, from the current scores
     indicators: tuple[IndicatorScore, ...]
+
+    def score_of(self, rating: str) -> float | None:
+        """The domain on 0-100 from one rating alone: "government", "peer" or "validated"."""
+        return weighted_score([(i.weight, getattr(i, rating)) for i in self.indicators])
 
     @property
     def questions(self) -> int:
@@ -216,6 +231,21 @@ def score_indicator(
             priority += DOUBT_BONUS
         band = band_for(priority)
 
+    question_scores = []
+    for q in scored:
+        own = government.get(q.id)
+        g_level = own.level if own is not None and own.rated else None
+        peers = [
+            r.level
+            for rv in reviewers
+            if (r := rv.get(q.id)) is not None and r.rated and r.level is not None
+        ]
+        p_level = median(peers) if peers else None
+        known = [x for x in (g_level, p_level) if x is not None]
+        question_scores.append(
+            QuestionScore(q.id, g_level, p_level, float(min(known)) if known else None)
+        )
+
     return IndicatorScore(
         id=indicator.id,
         domain=indicator.id.split("-")[0],
@@ -244,15 +274,20 @@ def score_indicator(
             and (r.level or 0) > UNEVIDENCED_ABOVE
             and not r.has_evidence
         ),
+        question_scores=tuple(question_scores),
     )
 
 
-def domain_score(indicators: Sequence[IndicatorScore]) -> float | None:
-    rated = [i for i in indicators if i.current is not None]
+def weighted_score(pairs: Sequence[tuple[int, float | None]]) -> float | None:
+    """100 · Σ wᵢcᵢ / Σ 4wᵢ over the pairs (weight, score) that have a score."""
+    rated = [(w, c) for w, c in pairs if c is not None]
     if not rated:
         return None
-    weighted = sum(i.weight * (i.current or 0.0) for i in rated)
-    return 100.0 * weighted / sum(MAX_LEVEL * i.weight for i in rated)
+    return 100.0 * sum(w * c for w, c in rated) / sum(MAX_LEVEL * w for w, _c in rated)
+
+
+def domain_score(indicators: Sequence[IndicatorScore]) -> float | None:
+    return weighted_score([(i.weight, i.current) for i in indicators])
 
 
 def score_assessment(

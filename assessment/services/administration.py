@@ -132,3 +132,20 @@ def people(session: Session) -> list[User]:
 
 def countries(session: Session) -> list[Country]:
     return list(session.scalars(select(Country).order_by(Country.name)))
+
+
+def set_sharing(session: Session, actor: User, country: Country, share: bool) -> None:
+    """Record the country's consent to appear in regional overviews and open data."""
+    begin_write(session)
+    if country.shares_results != share:
+        audit.record(
+            session,
+            actor,
+            "sharing",
+            "country",
+            country.iso_code,
+            old={"shares_results": country.shares_results},
+            new={"shares_results": share},
+        )
+        country.shares_results = share
+    session.commit()

@@ -440,6 +440,7 @@ def score(session: Session, framework: Framework, assessment: Assessment) -> Ass
         as_responses(answers),
         reviewer_responses(submitted_reviews(session, assessment)),
         validated=validated,
+        targets=assessment.targets or {},
         triggers_set={t.trigger_id for t in assessment.triggers},
     )
 

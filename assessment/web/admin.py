@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -129,4 +129,27 @@ def person(user_id: int) -> Response:
         flash(_("Not changed: %(reason)s.", reason=str(error)), "error")
     else:
         flash(_("Saved."), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.get("/overview")
+def overview() -> str:
+    from ..services.comparison import regional_overview
+
+    framework = registry().localized(registry().current_version, current_language())
+    domains = [(d.code, d.name) for d in framework.domains if d.indicators]
+    return render_template(
+        "admin/overview.html", rows=regional_overview(db_session(), registry()), domains=domains
+    )
+
+
+@bp.post("/countries/<int:country_id>/sharing")
+def sharing(country_id: int) -> Response:
+    country = db_session().get(Country, country_id)
+    if country is None:
+        abort(404)
+    if not MembershipForm().validate():
+        abort(400)
+    service.set_sharing(db_session(), current_user, country, request.form.get("share") == "1")
+    flash(_("Saved."), "success")
     return redirect(url_for("admin.index"))

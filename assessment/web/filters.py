@@ -25,4 +25,8 @@ def linkify(text: str | None) -> Markup:
 
 
 def register(app: Flask) -> None:
+    from ..reports.charts import level_bar, score_meter
+
     app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.globals["level_bar"] = level_bar
+    app.jinja_env.globals["score_meter"] = score_meter

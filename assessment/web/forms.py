@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     Form,
     FormField,
@@ -87,6 +88,28 @@ class MembershipForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     country_id = HiddenField()
     role = HiddenField()
+
+
+class PlanActionForm(FlaskForm):
+    action_id = HiddenField()
+    title = TextAreaField(_l("Action"), validators=[DataRequired(), Length(max=2000)])
+    owner = StringField(
+        _l("Owner (institution or person)"), validators=[DataRequired(), Length(max=200)]
+    )
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("planned", _l("planned")),
+            SelectChoice("in_progress", _l("in progress")),
+            SelectChoice("done", _l("done")),
+            SelectChoice("dropped", _l("dropped")),
+        ],
+    )
+    indicators = StringField(
+        _l("Indicators (ids, separated by commas)"), validators=[Optional(), Length(max=500)]
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 
 class InviteReviewerForm(FlaskForm):

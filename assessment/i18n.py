@@ -49,6 +49,11 @@ def text_direction(lang: str) -> str:
     return "rtl" if lang in RTL_LOCALES else "ltr"
 
 
+def error_text(error: Any) -> str:
+    """A service's error in the reader's language (see services/errors.py)."""
+    return gettext(error.message, **error.params)
+
+
 def _tag_label(tag: str) -> str:
     if tag in labels.RISK_FACTORS:
         return f"{tag} · {gettext(labels.RISK_FACTORS[tag])}"

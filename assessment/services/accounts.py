@@ -11,6 +11,7 @@ from ..db import begin_write
 from ..models import Country, Membership, Role, User
 from ..passwords import hash_password, needs_rehash, verify_password
 from . import audit
+from .errors import N_, UserError
 
 
 def normalise_email(email: str) -> str:
@@ -77,3 +78,40 @@ def create_user(
         },
     )
     return user
+
+
+class EnlistError(UserError):
+    pass
+
+
+def enlist(
+    session: Session, country: Country, role: Role, email: str, name: str, actor: User
+) -> tuple[User, bool]:
+    """The person with this e-mail, in `role` for `country`: an existing account of the same
+    country and role, one that has no country yet, or a new account (with an unusable password
+    until its invitation is accepted). Returns the user and whether the account is new."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise EnlistError(N_("give a valid e-mail address"))
+    user = find_user(session, email)
+    if user is None:
+        if not name.strip():
+            raise EnlistError(N_("give the new person's name"))
+        user = create_user(
+            session,
+            email,
+            name.strip()[:200],
+            secrets.token_urlsafe(32),
+            country=country,
+            role=role,
+            actor=actor,
+        )
+        return user, True
+    current = user.role_in(country.id)
+    if user.is_admin or (current is not None and current is not role):
+        raise EnlistError(N_("this person already works on the assessment in another role"))
+    if current is None:
+        if user.memberships:
+            raise EnlistError(N_("this person belongs to another country's team"))
+        user.memberships.append(Membership(country_id=country.id, role=role.value))
+    return user, False

@@ -10,6 +10,7 @@ from ..db import begin_write
 from ..models import Country, Membership, Role, User
 from . import audit
 from .accounts import create_user, find_user, normalise_email
+from .errors import N_, UserError
 
 # ISO 3166 codes reserved for users (AA, QM-QZ, XA-XZ, ZZ): demos and trainings use them.
 USER_ASSIGNED = (
@@ -19,7 +20,7 @@ USER_ASSIGNED = (
 )
 
 
-class AdminError(ValueError):
+class AdminError(UserError):
     pass
 
 
@@ -40,13 +41,13 @@ def add_country(session: Session, actor: User, iso_code: str, name: str | None =
     code = iso_code.strip().upper()
     known = Locale.parse("en").territories
     if not (len(code) == 2 and code.isalpha()) or (code not in known and code not in USER_ASSIGNED):
-        raise AdminError("give an ISO 3166 alpha-2 country code")
+        raise AdminError(N_("give an ISO 3166 alpha-2 country code"))
     begin_write(session)
     if session.scalar(select(Country).where(Country.iso_code == code)) is not None:
-        raise AdminError("this country is already registered")
+        raise AdminError(N_("this country is already registered"))
     label = (name or "").strip()[:200] or known.get(code)
     if not label:
-        raise AdminError("a user-assigned code needs a name")
+        raise AdminError(N_("a user-assigned code needs a name"))
     country = Country(iso_code=code, name=label)
     session.add(country)
     session.flush()
@@ -67,14 +68,14 @@ def add_user(
 ) -> User:
     email = normalise_email(email)
     if "@" not in email:
-        raise AdminError("give a valid e-mail address")
+        raise AdminError(N_("give a valid e-mail address"))
     if len(password) < 10:
-        raise AdminError("the password needs at least 10 characters")
+        raise AdminError(N_("the password needs at least 10 characters"))
     if not is_admin and (country is None or role is None):
-        raise AdminError("a person who is not an administrator needs a country and a role")
+        raise AdminError(N_("a person who is not an administrator needs a country and a role"))
     begin_write(session)
     if find_user(session, email) is not None:
-        raise AdminError("someone already has this e-mail address")
+        raise AdminError(N_("someone already has this e-mail address"))
     user = create_user(
         session,
         email,
@@ -113,7 +114,7 @@ def set_membership(
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> None:
     if user.id == actor.id and not active:
-        raise AdminError("you cannot deactivate your own account")
+        raise AdminError(N_("you cannot deactivate your own account"))
     begin_write(session)
     user.active = active
     audit.record(session, actor, "activate" if active else "deactivate", "user", user.id)

@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..scoring import AssessmentScore, Confidence, Response, Status, score_assessment
 from . import audit
+from .errors import N_, UserError
 
 YES_NO_PARTIAL = ("yes", "no", "partial")
 ANSWER_FIELDS = (
@@ -51,11 +52,10 @@ class AssessmentExists(ValueError):
     pass
 
 
-class InvalidAnswer(ValueError):
-    def __init__(self, question_id: str, message: str):
+class InvalidAnswer(UserError):
+    def __init__(self, question_id: str, message: str, **params: object):
         self.question_id = question_id
-        self.message = message
-        super().__init__(f"{question_id}: {message}")
+        super().__init__(message, **params)
 
 
 @dataclass(frozen=True)
@@ -118,49 +118,49 @@ def validate_answer(question: Question, given: AnswerInput, text_limit: int) -> 
     """Check one answer against its question's type; return it normalised or raise InvalidAnswer."""
     qid = question.id
 
-    def fail(message: str) -> InvalidAnswer:
-        return InvalidAnswer(qid, message)
+    def fail(message: str, **params: object) -> InvalidAnswer:
+        return InvalidAnswer(qid, message, **params)
 
     try:
         cleaned = {
             name: _clean_text(getattr(given, name), text_limit)
             for name in ("value", "reason", "evidence", "comment")
         }
-    except ValueError as error:
-        raise fail(f"the text {error}") from None
+    except ValueError:
+        raise fail(N_("the text is longer than %(n)d characters"), n=text_limit) from None
 
     if given.status not in {s.value for s in Status}:
-        raise fail("unknown answer status")
+        raise fail(N_("unknown answer status"))
     if given.confidence not in (None, *(c.value for c in Confidence)):
-        raise fail("confidence is high, medium or low")
+        raise fail(N_("confidence is high, medium or low"))
 
     level = given.level
     value = cleaned["value"]
     if given.status != Status.ANSWERED:
         if not cleaned["reason"]:
-            raise fail("say why the question is not applicable or the answer unknown")
+            raise fail(N_("say why the question is not applicable or the answer unknown"))
         level = value = None
     elif question.type is QuestionType.SCALE:
         if level is None or not 0 <= level <= 4:
-            raise fail("choose a level from 0 to 4")
+            raise fail(N_("choose a level from 0 to 4"))
         value = None
     else:
         level = None
         if value is None:
-            raise fail("an answer is required")
+            raise fail(N_("an answer is required"))
         if question.type is QuestionType.YES_NO_PARTIAL and value not in YES_NO_PARTIAL:
-            raise fail("answer yes, no or partial")
+            raise fail(N_("answer yes, no or partial"))
         if question.type is QuestionType.CHOICE and value not in {
             c.value for c in question.choices or ()
         }:
-            raise fail("choose one of the listed options")
+            raise fail(N_("choose one of the listed options"))
         if question.type is QuestionType.NUMBER:
             try:
                 number = float(value)
             except ValueError:
-                raise fail("enter a number") from None
+                raise fail(N_("enter a number")) from None
             if not math.isfinite(number) or number < 0:
-                raise fail("enter a number of zero or more")
+                raise fail(N_("enter a number of zero or more"))
             value = f"{number:g}"
 
     return AnswerInput(
@@ -199,14 +199,16 @@ def save_answers(
         try:
             question = framework.question(item.question_id)
         except KeyError:
-            raise InvalidAnswer(item.question_id, "no such question in this framework") from None
+            raise InvalidAnswer(
+                item.question_id, N_("no such question in this framework")
+            ) from None
         section = framework.domain_of(framework.indicator_of(question.id).id).code
         if not allowed(actor, Action.ANSWER, assessment, section):
             raise AccessDenied(f"{actor.email} may not answer {question.id} now")
         valid.append(validate_answer(question, item, text_limit))
 
     if operation_id is not None and not OPERATION_ID.match(operation_id):
-        raise InvalidAnswer(given[0].question_id if given else "", "malformed operation id")
+        raise InvalidAnswer(given[0].question_id if given else "", N_("malformed operation id"))
 
     begin_write(session)
     if operation_id is not None:
@@ -241,7 +243,7 @@ def save_answers(
             continue
         if answer is None:
             if item.expected_version != 0:
-                raise InvalidAnswer(item.question_id, "this answer no longer exists")
+                raise InvalidAnswer(item.question_id, N_("this answer no longer exists"))
             try:
                 with session.begin_nested():
                     session.add(
@@ -413,15 +415,21 @@ def get_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
     }
 
 
+def to_response(
+    status: str, level: int | None, confidence: str | None, evidence: str | None
+) -> Response:
+    """A stored answer or rating, as the scoring engine reads it."""
+    return Response(
+        status=Status(status),
+        level=level,
+        confidence=Confidence(confidence) if confidence else None,
+        has_evidence=bool(evidence and evidence.strip()),
+    )
+
+
 def as_responses(answers: dict[str, Answer]) -> dict[str, Response]:
     return {
-        qid: Response(
-            status=Status(a.status),
-            level=a.level,
-            confidence=Confidence(a.confidence) if a.confidence else None,
-            has_evidence=bool(a.evidence and a.evidence.strip()),
-        )
-        for qid, a in answers.items()
+        qid: to_response(a.status, a.level, a.confidence, a.evidence) for qid, a in answers.items()
     }
 
 

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 from ..db import begin_write
 from ..models import Assessment, Comment, User
 from . import audit
+from .errors import N_, UserError
 
 MAX_COMMENT = 5000
 
 
-class InvalidComment(ValueError):
+class InvalidComment(UserError):
     pass
 
 
@@ -36,9 +37,9 @@ def add(
 ) -> Comment:
     body = body.replace("\x00", "").strip()
     if not body:
-        raise InvalidComment("write something first")
+        raise InvalidComment(N_("write something first"))
     if len(body) > MAX_COMMENT:
-        raise InvalidComment(f"a comment holds at most {MAX_COMMENT} characters")
+        raise InvalidComment(N_("a comment holds at most %(n)d characters"), n=MAX_COMMENT)
     begin_write(session)
     if parent_id is not None:
         parent = session.get(Comment, parent_id)
@@ -47,7 +48,7 @@ def add(
             or parent.assessment_id != assessment.id
             or parent.question_id != question_id
         ):
-            raise InvalidComment("the comment you reply to is not on this question")
+            raise InvalidComment(N_("the comment you reply to is not on this question"))
     comment = Comment(
         assessment_id=assessment.id,
         question_id=question_id,

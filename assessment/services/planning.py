@@ -14,11 +14,12 @@ from ..framework import Framework
 from ..models import Action, Assessment, State, User, utcnow
 from . import audit
 from .assessments import AccessDenied
+from .errors import N_, UserError
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
 
 
-class PlanningError(ValueError):
+class PlanningError(UserError):
     pass
 
 
@@ -42,11 +43,11 @@ def set_targets(
     new = dict(assessment.targets or {})
     for indicator_id, level in targets.items():
         if indicator_id not in known:
-            raise PlanningError(f"no indicator {indicator_id}")
+            raise PlanningError(N_("no indicator %(id)s"), id=indicator_id)
         if level is None:
             new.pop(indicator_id, None)
         elif not 0 <= level <= 4:
-            raise PlanningError("a target is a level from 0 to 4")
+            raise PlanningError(N_("a target is a level from 0 to 4"))
         else:
             new[indicator_id] = level
     begin_write(session)
@@ -93,13 +94,13 @@ def save_action(
         raise AccessDenied("only the focal point or an administrator keeps the action plan")
     title, owner = title.strip(), owner.strip()
     if not title or not owner:
-        raise PlanningError("an action needs what is to be done and who owns it")
+        raise PlanningError(N_("an action needs what is to be done and who owns it"))
     if status not in STATUSES:
-        raise PlanningError("unknown status")
+        raise PlanningError(N_("unknown status"))
     known = {i.id for i in framework.indicators}
     unknown = [i for i in indicator_ids if i not in known]
     if unknown:
-        raise PlanningError(f"no indicator {', '.join(unknown)}")
+        raise PlanningError(N_("no indicator %(id)s"), id=", ".join(unknown))
     begin_write(session)
     old = None
     if action is None:

@@ -7,7 +7,6 @@ workshop records a validated score V or a disagreement that stands for each cont
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,6 @@ from ..framework import Framework
 from ..models import (
     Answer,
     Assessment,
-    Membership,
     Review,
     ReviewRating,
     Role,
@@ -28,15 +26,16 @@ from ..models import (
     ValidatedScore,
     utcnow,
 )
-from ..scoring import AssessmentScore, Confidence, Response, Status
+from ..scoring import AssessmentScore, Response
 from . import audit
-from .accounts import create_user, find_user, normalise_email
-from .assessments import AccessDenied, AnswerInput, InvalidAnswer, validate_answer
+from .accounts import EnlistError, enlist
+from .assessments import AccessDenied, AnswerInput, InvalidAnswer, to_response, validate_answer
+from .errors import N_, UserError
 
 RATING_FIELDS = ("status", "level", "reason", "confidence", "justification", "evidence")
 
 
-class ReviewError(ValueError):
+class ReviewError(UserError):
     pass
 
 
@@ -47,38 +46,16 @@ def invite_reviewer(
     needed). Returns the user and whether the account is new (and needs the invitation link)."""
     if not allowed(actor, Action.MANAGE_REVIEW, assessment):
         raise AccessDenied("only the focal point or an administrator invites reviewers")
-    email, organisation = normalise_email(email), organisation.strip()[:200]
-    if "@" not in email:
-        raise ReviewError("give a valid e-mail address")
+    organisation = organisation.strip()[:200]
     if not organisation:
-        raise ReviewError("name the reviewer's organisation")
+        raise ReviewError(N_("name the reviewer's organisation"))
     begin_write(session)
-    user = find_user(session, email)
-    created = user is None
-    if user is None:
-        if not name.strip():
-            raise ReviewError("give the new reviewer's name")
-        user = create_user(
-            session,
-            email,
-            name.strip()[:200],
-            secrets.token_urlsafe(32),
-            country=assessment.country,
-            role=Role.PEER_REVIEWER,
-            actor=actor,
-        )
-    else:
-        role = user.role_in(assessment.country_id)
-        if user.is_admin or (role is not None and role is not Role.PEER_REVIEWER):
-            raise ReviewError("this person already works on the assessment in another role")
-        if role is None:
-            if user.memberships:
-                raise ReviewError("this person belongs to another country's team")
-            user.memberships.append(
-                Membership(country_id=assessment.country_id, role=Role.PEER_REVIEWER.value)
-            )
+    try:
+        user, created = enlist(session, assessment.country, Role.PEER_REVIEWER, email, name, actor)
+    except EnlistError as error:
+        raise ReviewError(error.message, **error.params) from None
     if any(r.reviewer_id == user.id for r in assessment.reviews):
-        raise ReviewError("this person already has a review of this assessment")
+        raise ReviewError(N_("this person already has a review of this assessment"))
     review = Review(
         assessment_id=assessment.id,
         reviewer_id=user.id,
@@ -149,9 +126,11 @@ def save_ratings(
         try:
             question = framework.question(item.question_id)
         except KeyError:
-            raise InvalidAnswer(item.question_id, "no such question in this framework") from None
+            raise InvalidAnswer(
+                item.question_id, N_("no such question in this framework")
+            ) from None
         if not question.scored:
-            raise InvalidAnswer(item.question_id, "reviewers rate the scale questions only")
+            raise InvalidAnswer(item.question_id, N_("reviewers rate the scale questions only"))
         valid.append(validate_answer(question, item, text_limit))
     begin_write(session)
     stored = ratings_of(session, review)
@@ -204,7 +183,7 @@ def submit_review(
         raise AccessDenied("this review cannot be submitted by this user now")
     missing = unrated(framework, ratings_of(session, review))
     if missing:
-        raise ReviewError(f"{len(missing)} question(s) are not rated yet")
+        raise ReviewError(N_("%(n)d question(s) are not rated yet"), n=len(missing))
     begin_write(session)
     review.submitted_at = utcnow()
     audit.record(
@@ -221,13 +200,7 @@ def submit_review(
 
 def as_responses(ratings: dict[str, ReviewRating]) -> dict[str, Response]:
     return {
-        qid: Response(
-            status=Status(r.status),
-            level=r.level,
-            confidence=Confidence(r.confidence) if r.confidence else None,
-            has_evidence=bool(r.evidence and r.evidence.strip()),
-        )
-        for qid, r in ratings.items()
+        qid: to_response(r.status, r.level, r.confidence, r.evidence) for qid, r in ratings.items()
     }
 
 
@@ -275,17 +248,17 @@ def record_outcome(
     try:
         framework.indicator(indicator_id)
     except KeyError:
-        raise ReviewError(f"no indicator {indicator_id}") from None
+        raise ReviewError(N_("no indicator %(id)s"), id=indicator_id) from None
     note = (note or "").replace("\x00", "").strip()
     if not note:
-        raise ReviewError("write the note of what was agreed, or why not")
+        raise ReviewError(N_("write the note of what was agreed, or why not"))
     if outcome == "validated":
         if level is None or not 0 <= level <= 4:
-            raise ReviewError("choose the validated level, 0 to 4")
+            raise ReviewError(N_("choose the validated level, 0 to 4"))
     elif outcome == "disagreement":
         level = None
     else:
-        raise ReviewError("the outcome is a validated score or a disagreement")
+        raise ReviewError(N_("the outcome is a validated score or a disagreement"))
     begin_write(session)
     stored = session.scalar(
         select(ValidatedScore).where(

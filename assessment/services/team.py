@@ -13,13 +13,14 @@ from ..db import begin_write
 from ..models import Assessment, Membership, Role, SectionAssignment, User
 from ..passwords import hash_password
 from . import audit
-from .accounts import create_user, find_user, normalise_email
+from .accounts import EnlistError, enlist
+from .errors import N_, UserError
 
 INVITATION_DAYS = 14
 MIN_PASSWORD = 10
 
 
-class TeamError(ValueError):
+class TeamError(UserError):
     pass
 
 
@@ -40,18 +41,20 @@ def invited_user(session: Session, token: str, secret: str) -> User:
     try:
         data = _serializer(secret).loads(token, max_age=INVITATION_DAYS * 24 * 3600)
     except SignatureExpired:
-        raise TeamError("this invitation has expired; ask your focal point for a new one") from None
+        raise TeamError(
+            N_("this invitation has expired; ask your focal point for a new one")
+        ) from None
     except BadSignature:
-        raise TeamError("this invitation link is not valid") from None
+        raise TeamError(N_("this invitation link is not valid")) from None
     user = session.get(User, int(data.get("u", 0)))
     if user is None or not user.active or data.get("h") != _fingerprint(user):
-        raise TeamError("this invitation has already been used")
+        raise TeamError(N_("this invitation has already been used"))
     return user
 
 
 def accept_invitation(session: Session, user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise TeamError(f"choose a password of at least {MIN_PASSWORD} characters")
+        raise TeamError(N_("choose a password of at least %(n)d characters"), n=MIN_PASSWORD)
     begin_write(session)
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_hex(16)
@@ -70,37 +73,14 @@ def invite(
 ) -> tuple[User, bool]:
     """Add a contributor to the assessment's country (creating the account if needed) and
     assign sections. Returns the user and whether the account is new (and needs the link)."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise TeamError("give a valid e-mail address")
     unknown = [s for s in sections if s not in valid_sections]
     if unknown or not sections:
-        raise TeamError("choose at least one section of this assessment")
+        raise TeamError(N_("choose at least one section of this assessment"))
     begin_write(session)
-    user = find_user(session, email)
-    created = user is None
-    if user is None:
-        if not name.strip():
-            raise TeamError("give the new contributor's name")
-        user = create_user(
-            session,
-            email,
-            name.strip()[:200],
-            secrets.token_urlsafe(32),
-            country=assessment.country,
-            role=Role.CONTRIBUTOR,
-            actor=actor,
-        )
-    else:
-        role = user.role_in(assessment.country_id)
-        if user.is_admin or (role is not None and role is not Role.CONTRIBUTOR):
-            raise TeamError("this person already works on the assessment in another role")
-        if role is None:
-            if user.memberships:
-                raise TeamError("this person belongs to another country's team")
-            user.memberships.append(
-                Membership(country_id=assessment.country_id, role=Role.CONTRIBUTOR.value)
-            )
+    try:
+        user, created = enlist(session, assessment.country, Role.CONTRIBUTOR, email, name, actor)
+    except EnlistError as error:
+        raise TeamError(error.message, **error.params) from None
     _set_sections(session, assessment, actor, user, sections)
     session.commit()
     return user, created
@@ -115,9 +95,9 @@ def set_sections(
     valid_sections: list[str],
 ) -> None:
     if any(s not in valid_sections for s in sections):
-        raise TeamError("choose sections of this assessment")
+        raise TeamError(N_("choose sections of this assessment"))
     if user.role_in(assessment.country_id) is not Role.CONTRIBUTOR:
-        raise TeamError("only contributors are assigned sections")
+        raise TeamError(N_("only contributors are assigned sections"))
     begin_write(session)
     _set_sections(session, assessment, actor, user, sections)
     session.commit()

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..db import db_session
 from ..framework_ext import registry
-from ..i18n import current_language
+from ..i18n import current_language, error_text
 from ..models import Country, Role, User
 from ..services import administration as service
 from ..services.assessments import AssessmentExists, open_assessment
@@ -57,7 +57,7 @@ def index() -> str | Response:
                 country_form.name.data,
             )
         except service.AdminError as error:
-            flash(_("Not added: %(reason)s.", reason=str(error)), "error")
+            flash(_("Not added: %(reason)s.", reason=error_text(error)), "error")
         else:
             flash(_("The country is added."), "success")
             return redirect(url_for("admin.index"))
@@ -74,7 +74,7 @@ def index() -> str | Response:
                 is_admin=user_form.is_admin.data,
             )
         except service.AdminError as error:
-            flash(_("Not added: %(reason)s.", reason=str(error)), "error")
+            flash(_("Not added: %(reason)s.", reason=error_text(error)), "error")
         else:
             flash(_("The account is created."), "success")
             return redirect(url_for("admin.index"))
@@ -126,7 +126,7 @@ def person(user_id: int) -> Response:
         else:
             abort(400)
     except service.AdminError as error:
-        flash(_("Not changed: %(reason)s.", reason=str(error)), "error")
+        flash(_("Not changed: %(reason)s.", reason=error_text(error)), "error")
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("admin.index"))

@@ -26,7 +26,7 @@ from ..db import db_session
 from ..framework import Framework
 from ..framework.schema import Domain, Question, QuestionType
 from ..framework_ext import registry
-from ..i18n import current_language
+from ..i18n import current_language, error_text
 from ..models import Answer, Assessment, Country
 from ..services import assessments as service
 from ..services import comments as comment_service
@@ -225,7 +225,7 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
                     text_limit=current_app.config["MAX_TEXT_LENGTH"],
                 )
             except service.InvalidAnswer as error:
-                errors[error.question_id] = error.message
+                errors[error.question_id] = error_text(error)
             except service.AccessDenied:
                 abort(403)
             else:
@@ -326,7 +326,7 @@ def autosave(assessment_id: int, question_id: str) -> tuple[Response, int]:
     except service.AccessDenied:
         return jsonify(error=_("You cannot answer this question now.")), 403
     except service.InvalidAnswer as error:
-        return jsonify(error=error.message, question=error.question_id), 422
+        return jsonify(error=error_text(error), question=error.question_id), 422
     if result.conflicts:
         conflict = result.conflicts[0]
         return jsonify(

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from ..access import Action
 from ..db import db_session
 from ..framework_ext import registry
-from ..i18n import current_language, text_direction
+from ..i18n import current_language, error_text, text_direction
 from ..models import Action as PlannedAction
 from ..reports import RenderFailed
 from ..reports.charts import radar, score_bars
@@ -129,7 +129,7 @@ def targets(assessment_id: int) -> str | Response:
         try:
             planning.set_targets(db_session(), framework, assessment, current_user, chosen)
         except planning.PlanningError as error:
-            flash(_("Not saved: %(reason)s.", reason=str(error)), "error")
+            flash(_("Not saved: %(reason)s.", reason=error_text(error)), "error")
         else:
             flash(_("The national targets are saved."), "success")
             return redirect(url_for("results.targets", assessment_id=assessment.id))
@@ -179,7 +179,7 @@ def actions(assessment_id: int) -> str | Response:
                 action=existing,
             )
         except planning.PlanningError as error:
-            flash(_("Not saved: %(reason)s.", reason=str(error)), "error")
+            flash(_("Not saved: %(reason)s.", reason=error_text(error)), "error")
         else:
             flash(_("The action plan is saved."), "success")
             return redirect(url_for("results.actions", assessment_id=assessment.id))

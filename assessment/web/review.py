@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from ..access import Action, allowed
 from ..db import db_session
 from ..framework import Framework
-from ..i18n import current_language
+from ..i18n import current_language, error_text
 from ..services import assessments as assessment_service
 from ..services import review as service
 from ..services.team import invitation_token
@@ -42,7 +42,7 @@ def manage(assessment_id: int) -> str | Response:
                 form.organisation.data,
             )
         except service.ReviewError as error:
-            flash(_("Not invited: %(reason)s.", reason=str(error)), "error")
+            flash(_("Not invited: %(reason)s.", reason=error_text(error)), "error")
         else:
             flash(_("%(name)s is invited to review.", name=user.name), "success")
             if created:
@@ -157,7 +157,7 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
                 text_limit=current_app.config["MAX_TEXT_LENGTH"],
             )
         except assessment_service.InvalidAnswer as invalid:
-            error = (invalid.question_id, invalid.message)
+            error = (invalid.question_id, error_text(invalid))
         else:
             flash(_("Saved %(n)d rating(s).", n=len(changed)), "success")
             return redirect(
@@ -288,7 +288,7 @@ def indicator(assessment_id: int, indicator_id: str) -> str | Response:
                     form.note.data,
                 )
             except service.ReviewError as error:
-                flash(_("Not recorded: %(reason)s.", reason=str(error)), "error")
+                flash(_("Not recorded: %(reason)s.", reason=error_text(error)), "error")
             else:
                 flash(_("The outcome is recorded."), "success")
                 agenda = _agenda(score, None)

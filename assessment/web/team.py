@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import Action
 from ..db import db_session
+from ..i18n import error_text
 from ..models import User
 from ..services import history as history_service
 from ..services import team as team_service
@@ -46,7 +47,7 @@ def team(assessment_id: int) -> str | Response:
                 codes,
             )
         except team_service.TeamError as error:
-            flash(_("Not invited: %(reason)s.", reason=str(error)), "error")
+            flash(_("Not invited: %(reason)s.", reason=error_text(error)), "error")
         else:
             if created:
                 token = team_service.invitation_token(user, current_app.config["SECRET_KEY"])
@@ -85,7 +86,7 @@ def sections(assessment_id: int, user_id: int) -> Response:
             _codes(assessment),
         )
     except team_service.TeamError as error:
-        flash(_("Not changed: %(reason)s.", reason=str(error)), "error")
+        flash(_("Not changed: %(reason)s.", reason=error_text(error)), "error")
     else:
         flash(_("The sections of %(name)s are saved.", name=user.name), "success")
     return redirect(url_for("team.team", assessment_id=assessment.id))
@@ -97,13 +98,13 @@ def accept(token: str) -> str | Response:
     try:
         user = team_service.invited_user(session, token, current_app.config["SECRET_KEY"])
     except team_service.TeamError as error:
-        return render_template("error.html", code=400, message=str(error)), 400
+        return render_template("error.html", code=400, message=error_text(error)), 400
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
             team_service.accept_invitation(session, user, form.password.data)
         except team_service.TeamError as error:
-            flash(str(error), "error")
+            flash(error_text(error), "error")
         else:
             logout_user()
             flash(_("Your password is set. Log in to start."), "success")

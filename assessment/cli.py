@@ -224,24 +224,56 @@ def scores_show(assessment_id: int, top: int) -> None:
             click.echo("  none")
 
 
+PAPER = click.option(
+    "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True
+)
+
+
+def _language(value: str, option: str = "--lang") -> str:
+    if value not in current_app.config["LANGUAGES"]:
+        raise click.BadParameter(
+            f"choose one of {', '.join(current_app.config['LANGUAGES'])}", param_hint=option
+        )
+    return value
+
+
+@report.command("blank")
+@click.option("--lang", default="en", show_default=True)
+@click.option("--second-lang", default=None, help="A second language, side by side.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@PAPER
+def report_blank(lang: str, second_lang: str | None, output: Path, paper: str) -> None:
+    """Write the blank questionnaire for paper, in one language or two side by side."""
+    from .reports.blank import build_blank
+    from .reports.render import render_blank_pdf
+
+    languages = (_language(lang),) + (
+        (_language(second_lang, "--second-lang"),) if second_lang else ()
+    )
+    frameworks = registry()
+    version = frameworks.current_version
+    second = frameworks.localized(version, second_lang) if second_lang else None
+    blank = build_blank(frameworks.localized(version, lang), second, languages, date.today())
+    output.write_bytes(render_blank_pdf(blank, paper))
+    click.echo(f"wrote {output}")
+
+
 @report.command("render")
 @click.option("--assessment", "assessment_id", type=int, required=True)
 @click.option("--lang", default="en", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def report_render(assessment_id: int, lang: str, output: Path) -> None:
+@PAPER
+def report_render(assessment_id: int, lang: str, output: Path, paper: str) -> None:
     """Render the gap report of an assessment to a PDF file."""
     from .reports.render import render_pdf
     from .services.reporting import gap_report_data
 
-    if lang not in current_app.config["LANGUAGES"]:
-        raise click.BadParameter(
-            f"choose one of {', '.join(current_app.config['LANGUAGES'])}", param_hint="--lang"
-        )
+    _language(lang)
     with database().session() as session:
         assessment = _assessment(session, assessment_id)
         framework = registry().localized(assessment.framework_version, lang)
         data = gap_report_data(session, framework, assessment, lang, on=date.today())
-    output.write_bytes(render_pdf(data, lang))
+    output.write_bytes(render_pdf(data, lang, paper))
     click.echo(f"wrote {output}")
 
 

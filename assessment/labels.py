@@ -52,6 +52,13 @@ TAGS = {
     "sexual_violence": N_("sexual violence"),
     "arbitrary_detention": N_("arbitrary detention"),
 }
+CONFIDENCE = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
+ACTION_STATUSES = {
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+}
 ROLES = {
     "administrator": N_("administrator"),
     "focal_point": N_("focal point"),

@@ -67,32 +67,44 @@ def score_bars(
     return Markup("".join(parts))  # noqa: S704 - every interpolated string above is escaped
 
 
+def _two_lines(label: str, limit: int = 16) -> list[str]:
+    """Split a long label at the space nearest its middle, so the chart can stay narrow."""
+    if len(label) <= limit or " " not in label:
+        return [label]
+    middle = len(label) // 2
+    spaces = [n for n, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda n: abs(n - middle))
+    return [label[:cut], label[cut + 1 :]]
+
+
 def radar(
     axes: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None], str]],
     *,
     title: str,
-    size: int = 420,
+    size: int = 300,
 ) -> Markup:
     """A radar of 0-100 scores: one axis per label, one closed polygon per series
     (name, values, colour). A missing value sits at the centre; labels are escaped."""
     import math
 
-    centre = size / 2
-    radius = size / 2 - 90
+    pad_x, pad_y = 95, 40
+    width, height = size + 2 * pad_x, size + 2 * pad_y + 24
+    cx, cy = width / 2, pad_y + size / 2
+    radius = size / 2 - 10
     count = max(len(axes), 3)
 
     def point(index: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / count
         return (
-            centre + radius * value / 100 * math.cos(angle),
-            centre + radius * value / 100 * math.sin(angle),
+            cx + radius * value / 100 * math.cos(angle),
+            cy + radius * value / 100 * math.sin(angle),
         )
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart radar" role="img" '
-        f'direction="ltr" viewBox="0 0 {size} {size + 30}" '
-        f'width="{size}" height="{size + 30}">',
+        f'direction="ltr" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+        f'height="{height:.0f}">',
         f"<title>{escape(title)}</title>",
     ]
     for ring in (25, 50, 75, 100):
@@ -104,16 +116,24 @@ def radar(
         )
     for index, label in enumerate(axes):
         x, y = point(index, 100)
-        lx, ly = point(index, 118)
-        anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
+        lx, ly = point(index, 112)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         parts.append(
-            f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" '
+            f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
             f'stroke="{TRACK}" stroke-width="1"/>'
         )
-        parts.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" '
-            f'class="chart-label" {TEXT}>{escape(label)}</text>'
+        lines = _two_lines(label)
+        top = (
+            ly + 4 - (len(lines) - 1) * 6
+            if abs(lx - cx) >= 10
+            else (ly - 4 * (len(lines) - 1) if ly < cy else ly + 8)
         )
+        # One <text> a line: WeasyPrint shapes Arabic in a whole <text>, not across <tspan>s.
+        for n, line in enumerate(lines):
+            parts.append(
+                f'<text x="{lx:.1f}" y="{top + n * 12:.1f}" text-anchor="{anchor}" '
+                f'class="chart-label" {TEXT}>{escape(line)}</text>'
+            )
     for name, values, colour in series:
         if all(v is None for v in values):
             continue
@@ -125,16 +145,17 @@ def radar(
             f'stroke="{colour}" stroke-width="2.5" class="series">'
             f"<title>{escape(name)}</title></polygon>"
         )
-    legend_y = size + 18
-    for n, (name, values, colour) in enumerate(series):
-        if all(v is None for v in values):
-            continue
-        x = 20 + n * (size - 40) / max(len(series), 1)
+    legend_y = height - 10
+    shown = [
+        (name, colour) for name, values, colour in series if not all(v is None for v in values)
+    ]
+    for n, (name, colour) in enumerate(shown):
+        x = cx - 30 * len(shown) + n * 60
         parts.append(
-            f'<rect x="{x:.1f}" y="{legend_y - 10}" width="14" height="14" fill="{colour}"/>'
+            f'<rect x="{x:.1f}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
         )
         parts.append(
-            f'<text x="{x + 20:.1f}" y="{legend_y + 2}" class="chart-label" '
+            f'<text x="{x + 17:.1f}" y="{legend_y}" class="chart-label" '
             f"{TEXT}>{escape(name)}</text>"
         )
     parts.append("</svg>")

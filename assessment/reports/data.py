@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..framework import Framework
@@ -38,6 +38,8 @@ class IndicatorRow:
     questions: int
     evidenced: int
     unevidenced_high: tuple[str, ...]
+    confidence: str | None = None
+    files: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,58 @@ class TriggerLine:
 
 
 @dataclass(frozen=True)
+class SideLine:
+    """What one side (the government or a reviewing organisation) said about a question."""
+
+    who: str  # "" for the government
+    question_id: str
+    level: int | None
+    status: str
+    confidence: str | None
+    justification: str | None
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class ContestedItem:
+    indicator: IndicatorRow
+    peer_ratings: tuple[float, ...]
+    outcome: str | None  # "validated", "disagreement" or None
+    outcome_note: str | None
+    sides: tuple[SideLine, ...]
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    title: str
+    owner: str
+    deadline: date | None
+    status: str
+    indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    question_id: str
+    text: str | None
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportExtras:
+    """What the report takes from the database beyond the scores (plain data)."""
+
+    confidence: dict[str, str | None]  # indicator id -> the government's usual confidence
+    files: dict[str, int]  # indicator id -> evidence files attached
+    # indicator id -> (outcome, note, what each side said) for the indicators to settle
+    discussion: dict[str, tuple[str | None, str | None, tuple[SideLine, ...]]] = field(
+        default_factory=dict
+    )
+    actions: tuple[ActionLine, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
+
+
+@dataclass(frozen=True)
 class GapReport:
     info: AssessmentInfo
     generated_on: date
@@ -95,6 +149,9 @@ class GapReport:
     coverage_by_risk_factor: tuple[CoverageRow, ...] = ()
     coverage_by_condition: tuple[CoverageRow, ...] = ()
     coverage_by_level: tuple[CoverageRow, ...] = ()
+    contested_items: tuple[ContestedItem, ...] = ()
+    actions: tuple[ActionLine, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
 
     @property
     def contested(self) -> tuple[IndicatorRow, ...]:
@@ -105,7 +162,9 @@ class GapReport:
         return tuple(r for d in self.domains for r in d.rows if r.unevidenced_high)
 
 
-def _row(framework: Framework, score: IndicatorScore) -> IndicatorRow:
+def _row(
+    framework: Framework, score: IndicatorScore, extras: ReportExtras | None = None
+) -> IndicatorRow:
     return IndicatorRow(
         id=score.id,
         name=framework.indicator(score.id).name,
@@ -124,6 +183,8 @@ def _row(framework: Framework, score: IndicatorScore) -> IndicatorRow:
         questions=score.questions,
         evidenced=score.evidenced,
         unevidenced_high=score.unevidenced_high,
+        confidence=extras.confidence.get(score.id) if extras else None,
+        files=extras.files.get(score.id, 0) if extras else 0,
     )
 
 
@@ -148,8 +209,9 @@ def build_gap_report(
     levels: dict[str, int | None],
     generated_on: date,
     top: int | None = None,
+    extras: ReportExtras | None = None,
 ) -> GapReport:
-    rows = {i.id: _row(framework, i) for i in score.indicators}
+    rows = {i.id: _row(framework, i, extras) for i in score.indicators}
     domains = tuple(
         DomainSection(
             code=d.code,
@@ -196,6 +258,17 @@ def build_gap_report(
         coverage_by_risk_factor=_plain(coverage.by_risk_factor(framework, score)),
         coverage_by_condition=_plain(coverage.by_condition(framework, score)),
         coverage_by_level=_plain(coverage.by_level(framework, score)),
+        contested_items=tuple(
+            ContestedItem(
+                rows[i.id], i.peer_ratings, *extras.discussion.get(i.id, (None, None, ()))
+            )
+            for i in score.indicators
+            if i.contested or i.low_confidence
+        )
+        if extras
+        else (),
+        actions=extras.actions if extras else (),
+        evidence=extras.evidence if extras else (),
     )
 
 

@@ -1,7 +1,8 @@
 """The only URL fetcher WeasyPrint gets: it serves the report's own static files and nothing else.
 
-No http(s), no data: URLs, no file outside the static folder (paths are resolved first, so '..'
-and symbolic links cannot climb out). A refused URL is simply left out of the PDF.
+Inline data: URLs are allowed (they reach nothing); no http(s), no file outside the static
+folder (paths are resolved first, so '..' and symbolic links cannot climb out). A refused URL is
+simply left out of the PDF.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class RefusedURL(ValueError):
 
 class ShippedFilesFetcher(URLFetcher):
     def __init__(self, root: Path = STATIC_DIR):
-        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.root = root.resolve()
 
     def resolve(self, url: str) -> Path:
@@ -35,6 +36,8 @@ class ShippedFilesFetcher(URLFetcher):
         return path
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)  # inline bytes: nothing is reached
         path = self.resolve(url)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(

@@ -34,7 +34,6 @@ def test_chart_draws_one_bar_per_scored_label_and_says_when_unscored() -> None:
         STATIC_DIR.as_uri() + "/%2e%2e/render.py",
         "http://169.254.169.254/latest/meta-data/",
         "https://example.org/x.png",
-        "data:text/html,<b>x</b>",
         "file://otherhost/etc/passwd",
         STATIC_DIR.as_uri() + "/missing.css",
     ],
@@ -56,3 +55,8 @@ def test_fetcher_refuses_a_symlink_out_of_the_static_folder(tmp_path: Path) -> N
     (root / "escape.css").symlink_to("/etc/hostname")
     with pytest.raises(RefusedURL):
         ShippedFilesFetcher(root).fetch((root / "escape.css").as_uri())
+
+
+def test_fetcher_serves_inline_data_urls() -> None:
+    response = ShippedFilesFetcher().fetch("data:text/plain;base64,aGVsbG8=")
+    assert response.read() == b"hello"

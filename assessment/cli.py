@@ -258,6 +258,46 @@ def report_blank(lang: str, second_lang: str | None, output: Path, paper: str) -
     click.echo(f"wrote {output}")
 
 
+@report.command("pack")
+@click.option("--assessment", "assessment_id", type=int, required=True)
+@click.option("--lang", default="en", show_default=True)
+@click.option(
+    "--indicators",
+    default=None,
+    help="Worksheets for these indicator ids (comma-separated); default: the "
+    "contested indicators and the critical and high gaps.",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@PAPER
+def report_pack(
+    assessment_id: int, lang: str, indicators: str | None, output: Path, paper: str
+) -> None:
+    """Write the workshop pack: the gap report, then blank worksheets, in one PDF."""
+    from .reports.blank import build_blank
+    from .reports.render import render_pack_pdf
+    from .services.reporting import gap_report_data
+
+    _language(lang)
+    with database().session() as session:
+        assessment = _assessment(session, assessment_id)
+        framework = registry().localized(assessment.framework_version, lang)
+        data = gap_report_data(session, framework, assessment, lang, on=date.today())
+    if indicators:
+        chosen = {i.strip() for i in indicators.split(",") if i.strip()}
+        unknown = sorted(i for i in chosen if i not in {x.id for x in framework.indicators})
+        if unknown:
+            raise click.BadParameter(
+                f"no indicator {', '.join(unknown)}", param_hint="--indicators"
+            )
+    else:
+        chosen = {c.indicator.id for c in data.contested_items} | {
+            g.indicator.id for g in data.gaps if g.indicator.band in ("critical", "high")
+        }
+    worksheets = build_blank(framework, None, (lang,), date.today(), only=chosen)
+    output.write_bytes(render_pack_pdf(data, worksheets, lang, paper))
+    click.echo(f"wrote {output}: the report and worksheets for {len(chosen)} indicator(s)")
+
+
 @report.command("render")
 @click.option("--assessment", "assessment_id", type=int, required=True)
 @click.option("--lang", default="en", show_default=True)

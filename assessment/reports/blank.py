@@ -63,9 +63,14 @@ class BlankQuestionnaire:
 
 
 def build_blank(
-    first: Framework, second: Framework | None, languages: tuple[str, ...], generated_on: date
+    first: Framework,
+    second: Framework | None,
+    languages: tuple[str, ...],
+    generated_on: date,
+    only: set[str] | None = None,
 ) -> BlankQuestionnaire:
-    """`first` and `second` are the same framework version in two languages (second optional)."""
+    """`first` and `second` are the same framework version in two languages (second optional);
+    `only` keeps just these indicators (worksheets for a workshop) and leaves out the triggers."""
 
     def pair(get):  # noqa: ANN001, ANN202 - a getter applied to each language's framework
         return Text(get(first), get(second) if second is not None else None)
@@ -74,6 +79,8 @@ def build_blank(
     for domain in first.answerable_domains:
         indicators = []
         for indicator in domain.indicators:
+            if only is not None and indicator.id not in only:
+                continue
             questions = []
             for q in indicator.questions:
                 qid = q.id
@@ -116,6 +123,8 @@ def build_blank(
                 )
             )
         code = domain.code
+        if not indicators:
+            continue
         domains.append(
             BlankDomain(
                 code,
@@ -131,6 +140,7 @@ def build_blank(
             pair(lambda f, tid=t.id: next(x.guidance for x in f.triggers if x.id == tid)),
         )
         for t in first.triggers
+        if only is None
     )
     return BlankQuestionnaire(
         title=pair(lambda f: f.meta.title),

@@ -107,6 +107,10 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def html_to_pdf(html: str, paper: str = "a4") -> bytes:
+    return _document(html, paper).write_pdf()
+
+
+def _document(html: str, paper: str):  # noqa: ANN202 - WeasyPrint's Document
     from weasyprint import CSS, HTML
 
     if paper not in PAPER_SIZES:
@@ -120,7 +124,7 @@ def html_to_pdf(html: str, paper: str = "a4") -> bytes:
         CSS(string=f"@page {{ size: {PAPER_SIZES[paper]} }}", font_config=_font_config()),
     ]
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=ShippedFilesFetcher())
-    return document.write_pdf(
+    return document.render(
         stylesheets=stylesheets, font_config=_font_config(), presentational_hints=False
     )
 
@@ -152,3 +156,16 @@ def template_fingerprint() -> str:
 
 
 __all__ = ["render_html", "render_pdf", "template_fingerprint"]
+
+
+def render_pack_pdf(
+    report: GapReport, worksheets: BlankQuestionnaire, lang: str, paper: str = "a4"
+) -> bytes:
+    """The workshop pack: the gap report (with its contested list), then blank worksheets for
+    the indicators the workshop takes up, in one PDF."""
+    documents = [
+        _document(render_html(report, lang), paper),
+        _document(render_blank_html(worksheets), paper),
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.slow
 
 def _pages(data: bytes) -> list[str]:
     """The text of each page, by poppler's pdftotext (pages end with a form feed)."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
     return text.split("\f")[:-1]
 
 
@@ -263,3 +264,43 @@ def test_no_glyph_is_missing_in_the_arabic_and_chinese_reports(
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert all(c in text for c in name if not c.isspace())
+
+
+def test_the_workshop_pack_joins_the_report_and_worksheets(
+    app: Flask, world: World, session: Session, tmp_path: Path
+) -> None:
+    _complete(session, world, app)
+    runner = app.test_cli_runner()
+    output = tmp_path / "pack.pdf"
+    result = runner.invoke(
+        args=[
+            "report",
+            "pack",
+            "--assessment",
+            str(world.assessment.id),
+            "--indicators",
+            "SEC-1, JUS-2",
+            "--output",
+            str(output),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    pages = _pages(output.read_bytes())
+    report_end = max(n for n, page in enumerate(pages) if "Annex: methodology" in page)
+    worksheets = "\n".join(pages[report_end + 1 :])
+    assert "BLANK QUESTIONNAIRE FOR PAPER" in worksheets
+    assert "SEC-1.1" in worksheets and "JUS-2.1" in worksheets
+    assert "SEC-2.1" not in worksheets and "CTX-1" not in worksheets
+    bad = runner.invoke(
+        args=[
+            "report",
+            "pack",
+            "--assessment",
+            str(world.assessment.id),
+            "--indicators",
+            "SEC-99",
+            "--output",
+            str(output),
+        ]
+    )
+    assert bad.exit_code != 0 and "SEC-99" in bad.output

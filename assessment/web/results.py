@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..access import Action
+from ..access import Action, allowed
 from ..db import db_session
 from ..framework_ext import registry
 from ..i18n import current_language, error_text, text_direction
@@ -29,6 +29,7 @@ from ..models import Action as PlannedAction
 from ..reports import RenderFailed
 from ..reports.charts import radar, score_bars
 from ..reports_ext import gap_report_pdf
+from ..scoring import default_target
 from ..services import assessments as assessment_service
 from ..services import comparison, planning
 from ..services.reporting import gap_report_data
@@ -133,8 +134,6 @@ def targets(assessment_id: int) -> str | Response:
         else:
             flash(_("The national targets are saved."), "success")
             return redirect(url_for("results.targets", assessment_id=assessment.id))
-    from ..scoring import default_target
-
     return render_template(
         "results/targets.html",
         assessment=assessment,
@@ -209,8 +208,6 @@ def actions(assessment_id: int) -> str | Response:
 def compare(assessment_id: int) -> str:
     assessment = assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
     session = db_session()
-    from ..access import allowed
-
     cycles = [
         a
         for a in comparison.cycles_of(session, assessment)

@@ -231,7 +231,7 @@ def divergence(assessment_id: int) -> str:
     )
 
 
-def _agenda(score, outcomes) -> list[str]:  # noqa: ANN001
+def _agenda(score) -> list[str]:  # noqa: ANN001
     """The workshop's agenda: contested or doubtful indicators, then the highest priorities."""
     first = service.needs_workshop(score)
     rest = [
@@ -248,7 +248,7 @@ def workshop(assessment_id: int) -> str:
     assessment = assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
     session, framework, score = _workshop_data(assessment)
     outcomes = service.outcomes(session, assessment)
-    agenda = _agenda(score, outcomes)
+    agenda = _agenda(score)
     return render_template(
         "review/workshop.html",
         assessment=assessment,
@@ -291,7 +291,7 @@ def indicator(assessment_id: int, indicator_id: str) -> str | Response:
                 flash(_("Not recorded: %(reason)s.", reason=error_text(error)), "error")
             else:
                 flash(_("The outcome is recorded."), "success")
-                agenda = _agenda(score, None)
+                agenda = _agenda(score)
                 later = agenda[agenda.index(indicator_id) + 1 :] if indicator_id in agenda else []
                 target = later[0] if later else None
                 if target:
@@ -316,5 +316,5 @@ def indicator(assessment_id: int, indicator_id: str) -> str | Response:
         outcome=outcome,
         form=form,
         can_validate=allowed(current_user, Action.VALIDATE, assessment),
-        agenda=_agenda(score, None),
+        agenda=_agenda(score),
     )

@@ -132,11 +132,33 @@ def test_arabic_report_is_right_to_left_with_arabic_fonts(tmp_path: Path) -> Non
     assert any("Arabic" in name for name in fonts), fonts
     pages = len(PdfReader(path).pages)
     assert pages >= 3
-    for number in range(1, pages + 1):  # "2 / 4", never "4 / 2", on right-to-left pages
+    from babel.support import Translations
+
+    footer = Translations.load(
+        str(Path(__file__).parents[2] / "translations"), ["ar"], domain="messages"
+    ).gettext("Page %(page)s of %(pages)s")
+    assert footer != "Page %(page)s of %(pages)s"  # the footer speaks Arabic
+    for number in range(2, pages + 1):  # the cover has no footer
         text = subprocess.run(
             ["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", str(path), "-"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
-        assert f"{number}/{pages}" in text.replace(" ", ""), (number, text[-80:])
+        # Page 2 of 4, never 4 of 2: the numbers stay in the sentence's order on RTL pages.
+        expected = footer % {"page": number, "pages": pages}
+        visible = "".join(c for c in text if not c.isspace() and c not in "\u202a\u202b\u202c")
+        assert "".join(expected.split()) in visible, (number, text[-80:])
+
+
+def test_every_shipped_language_is_complete_in_both_catalogs() -> None:
+    """A string added without its translations fails the build (`make i18n`, then translate)."""
+    from assessment.i18n_catalogs import status
+
+    translations = Path(__file__).parents[2] / "translations"
+    incomplete = [
+        (row.lang, row.domain, row.missing, row.fuzzy)
+        for row in status(translations)
+        if row.missing or row.fuzzy
+    ]
+    assert incomplete == []

@@ -264,6 +264,13 @@ def test_no_glyph_is_missing_in_the_arabic_and_chinese_reports(
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert all(c in text for c in name if not c.isspace())
+        from babel.support import Translations
+
+        heading = Translations.load(
+            str(Path(__file__).parents[2] / "translations"), [lang], domain="messages"
+        ).gettext("Gap report")
+        assert heading != "Gap report"  # the heading is translated
+        assert all(c in text for c in heading if not c.isspace())
 
 
 def test_the_workshop_pack_joins_the_report_and_worksheets(

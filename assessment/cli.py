@@ -22,6 +22,21 @@ demo = AppGroup("demo", help="The demo country, users and assessments.")
 scores = AppGroup("scores", help="Scores of an assessment.")
 report = AppGroup("report", help="PDF reports.")
 i18n = AppGroup("i18n", help="Translation catalogs: extract, update, compile, status.")
+reports_group = AppGroup("reports", help="The report worker (RQ on Redis).")
+
+
+@reports_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def reports_worker(burst: bool) -> None:
+    """Render reports from the queue (needs REDIS_URL)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("set REDIS_URL to the Redis server of the report queue")
+    from rq import Worker
+
+    from .reports_ext import queue
+
+    reports = queue()
+    Worker([reports], connection=reports.connection).work(burst=burst)
 
 
 @questionnaires.command("check")
@@ -370,5 +385,5 @@ def i18n_status() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (questionnaires, db_group, demo, scores, report, i18n):
+    for group in (questionnaires, db_group, demo, scores, report, i18n, reports_group):
         app.cli.add_command(group)

@@ -32,6 +32,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REPORT_CACHE_DIR": str(Path(instance_path) / "reports"),
         "REPORT_TIMEOUT_SECONDS": 120,
         "REPORT_MEMORY_LIMIT_MB": 1024,
+        "REDIS_URL": None,  # when set, reports render in an RQ worker (flask reports worker)
+        "REPORT_QUEUE": "reports",
         "LANGUAGES": list(KNOWN_LOCALES),  # the enabled subset of KNOWN_LOCALES
         "DEFAULT_LANGUAGE": "en",
         "SQLITE_SYNCHRONOUS": "FULL",  # survives power loss, not only a crashed process
@@ -63,6 +65,8 @@ _ENVIRONMENT: dict[str, type] = {
     "MAX_UPLOAD_BYTES": int,
     "REPORT_TIMEOUT_SECONDS": int,
     "REPORT_MEMORY_LIMIT_MB": int,
+    "REDIS_URL": str,
+    "REPORT_QUEUE": str,
     "SQLITE_SYNCHRONOUS": str,
     "SESSION_COOKIE_SECURE": bool,
     "REMEMBER_COOKIE_SECURE": bool,

@@ -28,7 +28,7 @@ from ..i18n import current_language, error_text, text_direction
 from ..models import Action as PlannedAction
 from ..reports import RenderFailed
 from ..reports.charts import radar, score_bars
-from ..reports_ext import gap_report_pdf
+from ..reports_ext import Pending, gap_report_pdf
 from ..scoring import default_target
 from ..services import assessments as assessment_service
 from ..services import comparison, planning
@@ -97,6 +97,13 @@ def report_pdf(assessment_id: int) -> Response:
     except RenderFailed as error:
         current_app.logger.error("gap report %s failed: %s", assessment.id, error)
         abort(503, description=_("The report could not be produced just now. Try again shortly."))
+    if isinstance(path, Pending):
+        # Rendering in the worker: a page that reloads itself until the file is ready.
+        return Response(
+            render_template("results/preparing.html", assessment=assessment),
+            status=202,
+            headers={"Refresh": "3", "Cache-Control": "no-store"},
+        )
     name = f"gap-report-{assessment.country.iso_code}-{assessment.cycle}-{lang}.pdf"
     response = send_file(
         path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 from pathlib import Path
 
@@ -311,3 +312,54 @@ def test_the_workshop_pack_joins_the_report_and_worksheets(
         ]
     )
     assert bad.exit_code != 0 and "SEC-99" in bad.output
+
+
+def test_with_redis_reports_render_in_a_queue_worker(
+    world: World, session: Session, tmp_path: Path
+) -> None:
+    """The queue path, on the real Redis server: the first request answers at once that the
+    report is being prepared, a worker renders it, the next request serves the PDF."""
+    import uuid
+
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from assessment import create_app
+    from assessment.reports_ext import queue
+
+    redis_url = "redis://127.0.0.1:6379/15"
+    try:
+        Redis.from_url(redis_url).ping()
+    except Exception as error:  # noqa: BLE001
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {redis_url}: {error}")
+    app = create_app(
+        {
+            "DATABASE_URL": world_database_url(),
+            "SECRET_KEY": "k",
+            "SESSION_COOKIE_SECURE": False,
+            "REPORT_CACHE_DIR": str(tmp_path),
+            "REDIS_URL": redis_url,
+            "REPORT_QUEUE": f"test-{uuid.uuid4().hex}",
+        }
+    )
+    client = app.test_client()
+    login(client, world.focal.email)
+    url = f"/en/assessments/{world.assessment.id}/report.pdf"
+    first = client.get(url)
+    assert first.status_code == 202
+    assert first.headers["Refresh"] == "3"
+    assert "The report is being prepared" in first.text
+    assert client.get(url).status_code == 202  # the same job, not a second one
+    with app.app_context():
+        reports = queue()
+        assert reports.count == 1
+        SimpleWorker([reports], connection=reports.connection).work(burst=True)
+    ready = client.get(url, buffered=True)
+    assert ready.status_code == 200
+    assert ready.data.startswith(b"%PDF")
+    assert "Republic of Veridia" in "\n".join(_pages(ready.data))
+    with app.app_context():
+        queue().delete(delete_jobs=True)
+    app.extensions["database"].engine.dispose()

@@ -26,13 +26,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = configuration.secret_key(app.instance_path)
     configuration.validate(app.config)
 
-    from . import auth, db, framework_ext, i18n, reports_ext, security
+    from . import auth, db, framework_ext, i18n, limits, reports_ext, security
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Only behind proxies we were told of: otherwise a client could forge its address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     framework_ext.init_app(app)  # refuses to start on an invalid framework
     i18n.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
     reports_ext.init_app(app)
 
     from .web import register_blueprints

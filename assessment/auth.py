@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hmac
+import time
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user, logout_user
 from werkzeug.wrappers import Response
 
 from .db import db_session
@@ -39,3 +40,21 @@ def _to_login() -> Response:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+
+    @app.before_request
+    def _timeouts() -> Response | None:
+        """End a session left idle too long, and any session after its absolute lifetime."""
+        if not current_user.is_authenticated:
+            return None
+        now = int(time.time())
+        idle = app.config["SESSION_IDLE_MINUTES"] * 60
+        absolute = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+        seen, since = session.get("seen", 0), session.get("login_at", 0)
+        if now - seen > idle or now - since > absolute:
+            logout_user()
+            session.clear()
+            flash(_l("Your session has ended. Please log in again."), "info")
+            return redirect(url_for("auth.login"))
+        if now - seen > 60:  # refresh at most once a minute, not on every request
+            session["seen"] = now
+        return None

@@ -52,6 +52,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "EVIDENCE_DIR": str(Path(instance_path) / "evidence"),
         "MAX_TEXT_LENGTH": 20_000,
         "DEMO_PASSWORD": "demo-password",
+        "LOGIN_RATE_LIMIT": "10 per minute",  # login attempts per address
+        "AUTOSAVE_RATE_LIMIT": "300 per minute",  # saves per person: 5 a second, sustained
+        "LOCKOUT_THRESHOLD": 10,  # failed logins of one account before it is locked
+        "LOCKOUT_MINUTES": 15,
+        "SESSION_IDLE_MINUTES": 60,
+        "SESSION_ABSOLUTE_HOURS": 12,
+        "TRUSTED_PROXIES": 0,  # how many proxies in front set X-Forwarded-For/-Proto (0: none)
     }
 
 
@@ -72,6 +79,11 @@ _ENVIRONMENT: dict[str, type] = {
     "REMEMBER_COOKIE_SECURE": bool,
     "SQL_ECHO": bool,
     "DEMO_PASSWORD": str,
+    "LOGIN_RATE_LIMIT": str,
+    "AUTOSAVE_RATE_LIMIT": str,
+    "TRUSTED_PROXIES": int,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_ABSOLUTE_HOURS": int,
 }
 
 

@@ -70,6 +70,8 @@ class User(Base):
     # Part of the login cookie; replacing it ends every session of the user server-side.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     locale: Mapped[str | None] = mapped_column(String(8))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,16 +23,52 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user if the password is right; None otherwise, in the same time either way."""
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives timestamps back without their zone; they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    lockout_threshold: int = 10,
+    lockout_minutes: int = 15,
+) -> User | None:
+    """The user if the password is right and the account not locked; None otherwise, in the
+    same time either way. Too many failures lock the account for a while (ASVS V2.2)."""
     user = find_user(session, email)
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
+    if user is None or not user.active:
         return None
-    if needs_rehash(user.password_hash):
-        begin_write(session)
-        user.password_hash = hash_password(password)
+    now = datetime.now(UTC)
+    locked_until = _aware(user.locked_until)
+    if locked_until is not None and locked_until > now:
+        return None
+    begin_write(session)
+    if not ok:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= lockout_threshold:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_logins = 0
+            audit.record(
+                session,
+                None,
+                "lockout",
+                "user",
+                user.id,
+                new={"until": user.locked_until.isoformat()},
+            )
         session.commit()
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.commit()
     return user
 
 

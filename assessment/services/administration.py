@@ -150,3 +150,9 @@ def set_sharing(session: Session, actor: User, country: Country, share: bool) ->
         )
         country.shares_results = share
     session.commit()
+
+
+def record_reset(session: Session, actor: User, user: User) -> None:
+    begin_write(session)
+    audit.record(session, actor, "password_reset_link", "user", user.id)
+    session.commit()

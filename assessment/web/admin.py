@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -14,6 +23,7 @@ from ..i18n import current_language, error_text
 from ..models import Country, Role, User
 from ..services import administration as service
 from ..services.assessments import AssessmentExists, open_assessment
+from ..services.team import invitation_token
 from .forms import CountryForm, MembershipForm, NewUserForm, OpenForCountryForm
 
 bp = Blueprint("admin", __name__)
@@ -123,6 +133,21 @@ def person(user_id: int) -> Response:
             )
         elif form.action.data in ("activate", "deactivate"):
             service.set_active(session, current_user, user, form.action.data == "activate")
+        elif form.action.data == "reset":
+            # A one-time link to choose a new password (the invitation mechanism: signed,
+            # expiring, void once used); every session of the person ends when it is used.
+            token = invitation_token(user, current_app.config["SECRET_KEY"])
+            service.record_reset(session, current_user, user)
+            flash(
+                _(
+                    "Send this link to %(name)s to choose a new password; it works once and "
+                    "expires in 14 days: %(link)s",
+                    name=user.name,
+                    link=url_for("team.accept", token=token, _external=True),
+                ),
+                "info",
+            )
+            return redirect(url_for("admin.index"))
         else:
             abort(400)
     except service.AdminError as error:

@@ -27,6 +27,7 @@ from ..framework import Framework
 from ..framework.schema import Domain, Question, QuestionType
 from ..framework_ext import registry
 from ..i18n import current_language, error_text
+from ..limits import autosave_limit, limiter, per_person
 from ..models import Answer, Assessment, Country
 from ..services import assessments as service
 from ..services import comments as comment_service
@@ -284,6 +285,7 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
 
 @bp.post("/<int:assessment_id>/answers/<question_id>")
 @login_required
+@limiter.limit(autosave_limit, key_func=per_person)
 def autosave(assessment_id: int, question_id: str) -> tuple[Response, int]:
     """Save one answer as the respondent moves on (JSON). 409 with the stored value when the
     respondent's version is stale; the operation id makes a retried request harmless."""

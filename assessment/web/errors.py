@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
             403: _("You cannot do this with this assessment now."),
             404: _("There is no such page, or it is not yours to see."),
             413: _("What you sent is too large."),
+            429: _("Too many attempts in a short time. Wait a minute, then try again."),
         }
         code = error.code or 500
         message = messages.get(code) or error.description or error.name

@@ -9,9 +9,10 @@ WORKERS ?= 3
 INSTALLED := $(VENV)/.installed
 
 # Debian packages: Pango for WeasyPrint, Noto fonts so Arabic and Chinese never miss a glyph,
-# poppler-utils for reading PDFs back in tests and for looking at them.
+# poppler-utils for reading PDFs back in tests and for looking at them, the PostgreSQL client
+# tools for backups of a PostgreSQL database.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-cjk \
-	poppler-utils
+	poppler-utils postgresql-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-postgres lint format check-data i18n translations system-packages venv clean

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .db import database
 from .framework import FrameworkError, FrameworkRegistry, stability
@@ -384,6 +384,40 @@ def i18n_status() -> None:
         )
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def backup_command(output: Path) -> None:
+    """Write the database and the evidence files to one archive."""
+    from .services.backup import BackupError, backup
+
+    try:
+        manifest = backup(database().engine, Path(current_app.config["EVIDENCE_DIR"]), output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    answers = manifest["tables"].get("answers", 0)  # type: ignore[union-attr]
+    click.echo(
+        f"wrote {output}: {manifest['database']}, {answers} answers, "
+        f"{manifest['evidence_files']} evidence files"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Restore an archive written by `backup` into this installation's empty database."""
+    from .services.backup import BackupError, restore
+
+    try:
+        manifest = restore(database().engine, Path(current_app.config["EVIDENCE_DIR"]), archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {archive} (written {manifest['created']})")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     for group in (questionnaires, db_group, demo, scores, report, i18n, reports_group):
         app.cli.add_command(group)

@@ -105,12 +105,24 @@ class SaveResult:
     replayed: bool = False  # the operation had been applied before; nothing was written now
 
 
+class _NotText(ValueError):
+    pass
+
+
+class _TooLong(ValueError):
+    pass
+
+
 def _clean_text(value: str | None, limit: int) -> str | None:
     if value is None:
         return None
     value = value.replace("\x00", "").strip()
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _NotText from None  # a lone surrogate, which JSON can carry
     if len(value) > limit:
-        raise ValueError(f"is longer than {limit} characters")
+        raise _TooLong
     return value or None
 
 
@@ -126,7 +138,9 @@ def validate_answer(question: Question, given: AnswerInput, text_limit: int) -> 
             name: _clean_text(getattr(given, name), text_limit)
             for name in ("value", "reason", "evidence", "comment")
         }
-    except ValueError:
+    except _NotText:
+        raise fail(N_("the text is not valid Unicode")) from None
+    except _TooLong:
         raise fail(N_("the text is longer than %(n)d characters"), n=text_limit) from None
 
     if given.status not in {s.value for s in Status}:

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class BoundedInteger(IntegerConverter):
+    """Ids in URLs stay within what every database stores: a larger number is a 404, not an
+    overflow error in the driver."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:  # noqa: ANN001
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInteger
+
     from . import (
         admin,
         assessments,

@@ -291,7 +291,10 @@ def autosave(assessment_id: int, question_id: str) -> tuple[Response, int]:
     respondent's version is stale; the operation id makes a retried request harmless."""
     assessment = assessment_or_404(assessment_id)
     framework = framework_of(assessment)
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting: not an answer
+        payload = None
     if not isinstance(payload, dict):
         return jsonify(error="send the answer as a JSON object"), 400
     try:

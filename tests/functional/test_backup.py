@@ -65,7 +65,9 @@ def test_backup_and_restore_keep_everything(
     assert f"evidence/{record.stored_name}" in names
 
     target_url = _empty_database(app, tmp_path)
-    upgrade(create_engine(target_url))  # a fresh installation, migrated, with nothing in it
+    migrating = create_engine(target_url)
+    upgrade(migrating)  # a fresh installation, migrated, with nothing in it
+    migrating.dispose()
     fresh = create_app(
         {
             "DATABASE_URL": target_url,
@@ -89,6 +91,18 @@ def test_backup_and_restore_keep_everything(
     assert "not empty" in again.output
     engine.dispose()
     fresh.extensions["database"].engine.dispose()
+    _drop(target_url)
+
+
+def _drop(url: str) -> None:
+    """Remove the throw-away PostgreSQL database (a SQLite file goes with tmp_path)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def test_restore_refuses_an_archive_that_is_not_a_backup(app: Flask, tmp_path: Path) -> None:

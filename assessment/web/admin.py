@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,8 +22,8 @@ from ..i18n import current_language, error_text
 from ..models import Country, Role, User
 from ..services import administration as service
 from ..services.assessments import AssessmentExists, open_assessment
-from ..services.team import invitation_token
 from .forms import CountryForm, MembershipForm, NewUserForm, OpenForCountryForm
+from .team import invitation_link
 
 bp = Blueprint("admin", __name__)
 
@@ -136,14 +135,13 @@ def person(user_id: int) -> Response:
         elif form.action.data == "reset":
             # A one-time link to choose a new password (the invitation mechanism: signed,
             # expiring, void once used); every session of the person ends when it is used.
-            token = invitation_token(user, current_app.config["SECRET_KEY"])
             service.record_reset(session, current_user, user)
             flash(
                 _(
                     "Send this link to %(name)s to choose a new password; it works once and "
                     "expires in 14 days: %(link)s",
                     name=user.name,
-                    link=url_for("team.accept", token=token, _external=True),
+                    link=invitation_link(user),
                 ),
                 "info",
             )

@@ -16,9 +16,9 @@ from ..framework import Framework
 from ..i18n import current_language, error_text
 from ..services import assessments as assessment_service
 from ..services import review as service
-from ..services.team import invitation_token
 from .forms import ActionForm, InviteReviewerForm, OutcomeForm
 from .loading import assessment_or_404, framework_of
+from .team import invitation_link
 
 bp = Blueprint("review", __name__)
 NOT_RATED = ("not_applicable", "unknown")
@@ -46,8 +46,7 @@ def manage(assessment_id: int) -> str | Response:
         else:
             flash(_("%(name)s is invited to review.", name=user.name), "success")
             if created:
-                token = invitation_token(user, current_app.config["SECRET_KEY"])
-                invitation = url_for("team.accept", token=token, _external=True)
+                invitation = invitation_link(user)
             else:
                 return redirect(url_for("review.manage", assessment_id=assessment.id))
     reviews = [(r, service.summary(r, framework)) for r in assessment.reviews]

@@ -20,6 +20,12 @@ from .loading import assessment_or_404, framework_of
 bp = Blueprint("team", __name__)
 
 
+def invitation_link(user: User) -> str:
+    """The one-time link with which a person sets their password (new account or reset)."""
+    token = team_service.invitation_token(user, current_app.config["SECRET_KEY"])
+    return url_for("team.accept", token=token, _external=True)
+
+
 def _codes(assessment) -> list[str]:  # noqa: ANN001
     return [d.code for d in framework_of(assessment).answerable_domains]
 
@@ -50,8 +56,7 @@ def team(assessment_id: int) -> str | Response:
             flash(_("Not invited: %(reason)s.", reason=error_text(error)), "error")
         else:
             if created:
-                token = team_service.invitation_token(user, current_app.config["SECRET_KEY"])
-                invitation = url_for("team.accept", token=token, _external=True)
+                invitation = invitation_link(user)
             flash(_("%(name)s can now answer the chosen sections.", name=user.name), "success")
             if invitation is None:
                 return redirect(url_for("team.team", assessment_id=assessment.id))

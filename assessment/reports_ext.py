@@ -18,8 +18,6 @@ from flask import Flask, current_app
 from .reports import GapReport, RenderFailed, render_pdf_isolated
 from .reports.render import template_fingerprint
 
-QUEUE = "reports"
-
 
 def init_app(app: Flask) -> None:
     Path(app.config["REPORT_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ from ..reports import (
     EvidenceLine,
     GapReport,
     ReportExtras,
-    SideLine,
     build_gap_report,
 )
 from . import evidence as evidence_service
@@ -87,19 +86,7 @@ def _extras(
         discussion[indicator.id] = (
             outcome.outcome if outcome else None,
             outcome.note if outcome else None,
-            tuple(
-                SideLine(
-                    "" if side.who == "government" else side.who,
-                    side.question_id,
-                    side.level,
-                    side.status,
-                    side.confidence,
-                    side.justification,
-                    side.evidence,
-                )
-                for qid in ids
-                for side in sides[qid]
-            ),
+            tuple(side for qid in ids for side in sides[qid]),
         )
     actions = tuple(
         ActionLine(a.title, a.owner, a.deadline, a.status, tuple(a.indicator_ids))

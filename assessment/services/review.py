@@ -7,7 +7,6 @@ workshop records a validated score V or a disagreement that stands for each cont
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from ..models import (
     ValidatedScore,
     utcnow,
 )
+from ..reports.data import SideLine
 from ..scoring import AssessmentScore, Response
 from . import audit
 from .accounts import EnlistError, enlist
@@ -288,30 +288,17 @@ def record_outcome(
     session.commit()
 
 
-@dataclass(frozen=True)
-class Side:
-    """What one side said about one question of a contested indicator."""
-
-    who: str
-    question_id: str
-    level: int | None
-    status: str
-    confidence: str | None
-    justification: str | None
-    evidence: str | None
-
-
 def sides(
     answers: dict[str, Answer], reviews: list[Review], question_ids: list[str]
-) -> dict[str, list[Side]]:
-    """Per question: the government's answer, then each submitted review's rating."""
-    found: dict[str, list[Side]] = {qid: [] for qid in question_ids}
+) -> dict[str, list[SideLine]]:
+    """Per question: the government's answer (who is ""), then each submitted review's rating."""
+    found: dict[str, list[SideLine]] = {qid: [] for qid in question_ids}
     for qid in question_ids:
         answer = answers.get(qid)
         if answer is not None:
             found[qid].append(
-                Side(
-                    "government",
+                SideLine(
+                    "",  # the government
                     qid,
                     answer.level,
                     answer.status,
@@ -324,7 +311,7 @@ def sides(
             rating = next((r for r in review.ratings if r.question_id == qid), None)
             if rating is not None:
                 found[qid].append(
-                    Side(
+                    SideLine(
                         review.organisation,
                         qid,
                         rating.level,

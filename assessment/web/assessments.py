@@ -24,7 +24,7 @@ from .. import labels
 from ..access import Action, allowed, answerable_sections, can_open_assessment
 from ..db import db_session
 from ..framework import Framework
-from ..framework.schema import Domain, Question, QuestionType
+from ..framework.schema import Question, QuestionType
 from ..framework_ext import registry
 from ..i18n import current_language, error_text
 from ..limits import autosave_limit, limiter, per_person
@@ -45,7 +45,7 @@ from .forms import (
     field_name,
     section_form,
 )
-from .loading import assessment_or_404, framework_of
+from .loading import assessment_or_404, framework_of, section_or_404
 
 bp = Blueprint("assessments", __name__)
 NOT_RATED = ("not_applicable", "unknown")
@@ -170,16 +170,6 @@ def _to_input(question: Question, posted: dict[str, Any]) -> service.AnswerInput
     return service.AnswerInput(value=free, **common)
 
 
-def _section(domain_code: str, framework: Framework) -> Domain:
-    try:
-        domain = framework.domain(domain_code)
-    except KeyError:
-        abort(404)
-    if domain not in framework.answerable_domains:
-        abort(404)
-    return domain
-
-
 def question_status(question_id: str, answers: dict[str, Answer], commented: set[str]) -> list[str]:
     answer = answers.get(question_id)
     status = ["answered" if answer else "unanswered"]
@@ -198,7 +188,7 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
         # A blind peer reviewer rates in their own review, without the government's answers.
         return redirect(url_for("review.overview", assessment_id=assessment.id))
     framework = framework_of(assessment)
-    domain = _section(domain_code, framework)
+    domain = section_or_404(framework, domain_code)
     questions = [q for i in domain.indicators for q in i.questions]
     can_answer = allowed(current_user, Action.ANSWER, assessment, domain.code)
     session = db_session()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..access import Action, allowed
 from ..db import db_session
 from ..framework import Framework
+from ..framework.schema import Domain
 from ..framework_ext import registry
 from ..i18n import current_language
 from ..models import Assessment
@@ -30,6 +31,17 @@ def assessment_or_404(assessment_id: int, action: Action = Action.VIEW) -> Asses
     if action is not Action.VIEW and not allowed(current_user, action, assessment):
         abort(403)
     return assessment
+
+
+def section_or_404(framework: Framework, domain_code: str) -> Domain:
+    """A section of the walk-through (any domain but the trigger checklist), or 404."""
+    try:
+        domain = framework.domain(domain_code)
+    except KeyError:
+        abort(404)
+    if domain not in framework.answerable_domains:
+        abort(404)
+    return domain
 
 
 def framework_of(assessment: Assessment) -> Framework:

@@ -17,7 +17,7 @@ from ..i18n import current_language, error_text
 from ..services import assessments as assessment_service
 from ..services import review as service
 from .forms import ActionForm, InviteReviewerForm, OutcomeForm
-from .loading import assessment_or_404, framework_of
+from .loading import assessment_or_404, framework_of, section_or_404
 from .team import invitation_link
 
 bp = Blueprint("review", __name__)
@@ -132,12 +132,7 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
     assessment = assessment_or_404(assessment_id)
     review = _my_review(assessment)
     framework = framework_of(assessment)
-    try:
-        domain = framework.domain(domain_code)
-    except KeyError:
-        abort(404)
-    if domain not in framework.answerable_domains:
-        abort(404)
+    domain = section_or_404(framework, domain_code)
     can_rate = allowed(current_user, Action.REVIEW, assessment)
     error = None
     if request.method == "POST":

@@ -50,6 +50,24 @@ def _upload(client: FlaskClient, world: World, data: bytes, name: str, question:
     ).text
 
 
+def _post_large(client: FlaskClient, world: World, token: str, data: bytes, name: str):  # noqa: ANN202
+    """Upload a body too large for the test client's memory buffer; it spools it to a temporary
+    file, which stays open when the server refuses the body unread."""
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(
+        path=f"/en/assessments/{world.assessment.id}/questions/SEC-1.1/evidence",
+        method="POST",
+        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+    )
+    environ = builder.get_environ()
+    try:
+        return client.open(environ, follow_redirects=True)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
+
+
 def _files(session: Session) -> list[EvidenceFile]:
     session.rollback()
     return list(session.scalars(select(EvidenceFile)))
@@ -128,22 +146,10 @@ def test_disguised_and_empty_files_are_refused(
 def test_an_oversized_file_is_refused(
     client: FlaskClient, world: World, session: Session, app: Flask, extra: int
 ) -> None:
-    from werkzeug.test import EnvironBuilder
-
     login(client, world.focal.email)
     token = csrf_from(_section(client, world))
     too_big = PDF + b"0" * (app.config["MAX_UPLOAD_BYTES"] + extra - len(PDF))
-    builder = EnvironBuilder(
-        path=f"/en/assessments/{world.assessment.id}/questions/SEC-1.1/evidence",
-        method="POST",
-        data={"csrf_token": token, "file": (io.BytesIO(too_big), "big.pdf")},
-    )
-    environ = builder.get_environ()
-    try:
-        response = client.open(environ, follow_redirects=True)
-    finally:  # the test client spools a large body to a temporary file; a refused one stays open
-        environ["wsgi.input"].close()
-        builder.close()
+    response = _post_large(client, world, token, too_big, "big.pdf")
     assert "larger than 10 MB" in response.text or response.status_code == 413
     assert _files(session) == []
 
@@ -151,22 +157,10 @@ def test_an_oversized_file_is_refused(
 def test_a_file_larger_than_other_requests_may_be_is_accepted(
     client: FlaskClient, world: World, session: Session, app: Flask
 ) -> None:
-    from werkzeug.test import EnvironBuilder
-
     login(client, world.focal.email)
     token = csrf_from(_section(client, world))
     big = PDF + b"0" * (app.config["MAX_CONTENT_LENGTH"] * 2)  # 4 MB: over the page limit
-    builder = EnvironBuilder(
-        path=f"/en/assessments/{world.assessment.id}/questions/SEC-1.1/evidence",
-        method="POST",
-        data={"csrf_token": token, "file": (io.BytesIO(big), "annex.pdf")},
-    )
-    environ = builder.get_environ()
-    try:
-        response = client.open(environ, follow_redirects=True)
-    finally:
-        environ["wsgi.input"].close()
-        builder.close()
+    response = _post_large(client, world, token, big, "annex.pdf")
     assert "The file is attached." in response.text
     assert [f.size for f in _files(session)] == [len(big)]
 

@@ -56,6 +56,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "AUTOSAVE_RATE_LIMIT": "300 per minute",  # saves per person: 5 a second, sustained
         "LOCKOUT_THRESHOLD": 10,  # failed logins of one account before it is locked
         "LOCKOUT_MINUTES": 15,
+        # Ask every administrator to turn on two-step login before using administration pages.
+        "ADMIN_TWO_STEP_REQUIRED": False,
         "SESSION_IDLE_MINUTES": 60,
         "SESSION_ABSOLUTE_HOURS": 12,
         "TRUSTED_PROXIES": 0,  # how many proxies in front set X-Forwarded-For/-Proto (0: none)
@@ -84,6 +86,7 @@ _ENVIRONMENT: dict[str, type] = {
     "TRUSTED_PROXIES": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "ADMIN_TWO_STEP_REQUIRED": bool,
 }
 
 

@@ -44,24 +44,11 @@ def authenticate(
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not user.active:
         return None
-    now = datetime.now(UTC)
-    locked_until = _aware(user.locked_until)
-    if locked_until is not None and locked_until > now:
+    if is_locked(user):
         return None
     begin_write(session)
     if not ok:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= lockout_threshold:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            audit.record(
-                session,
-                None,
-                "lockout",
-                "user",
-                user.id,
-                new={"until": user.locked_until.isoformat()},
-            )
+        count_failure(session, user, lockout_threshold, lockout_minutes)
         session.commit()
         return None
     user.failed_logins = 0
@@ -70,6 +57,23 @@ def authenticate(
         user.password_hash = hash_password(password)
     session.commit()
     return user
+
+
+def is_locked(user: User) -> bool:
+    locked_until = _aware(user.locked_until)
+    return locked_until is not None and locked_until > datetime.now(UTC)
+
+
+def count_failure(session: Session, user: User, threshold: int, minutes: int) -> None:
+    """One more failed attempt (a wrong password or a wrong second-factor code); too many lock
+    the account for a while. The caller holds the write transaction and commits."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= threshold:
+        user.locked_until = datetime.now(UTC) + timedelta(minutes=minutes)
+        user.failed_logins = 0
+        audit.record(
+            session, None, "lockout", "user", user.id, new={"until": user.locked_until.isoformat()}
+        )
 
 
 def end_all_sessions(session: Session, user: User) -> None:

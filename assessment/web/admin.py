@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +22,7 @@ from ..framework_ext import registry
 from ..i18n import current_language, error_text
 from ..models import Country, Role, User
 from ..services import administration as service
+from ..services import two_factor
 from ..services.assessments import AssessmentExists, open_assessment
 from .forms import CountryForm, MembershipForm, NewUserForm, OpenForCountryForm
 from .team import invitation_link
@@ -30,9 +32,13 @@ bp = Blueprint("admin", __name__)
 
 @bp.before_request
 @login_required
-def _administrators_only() -> None:
+def _administrators_only() -> Response | None:
     if not current_user.is_admin:
         abort(404)
+    if current_app.config["ADMIN_TWO_STEP_REQUIRED"] and not current_user.totp_secret:
+        flash(_("Administration needs two-step login: please turn it on first."), "info")
+        return redirect(url_for("auth.two_step"))
+    return None
 
 
 def _role(value: str | None) -> Role | None:
@@ -132,6 +138,9 @@ def person(user_id: int) -> Response:
             )
         elif form.action.data in ("activate", "deactivate"):
             service.set_active(session, current_user, user, form.action.data == "activate")
+        elif form.action.data == "two_factor_off":
+            # For a lost phone: the person logs in with the password alone, then sets up anew.
+            two_factor.disable(session, user, current_user)
         elif form.action.data == "reset":
             # A one-time link to choose a new password (the invitation mechanism: signed,
             # expiring, void once used); every session of the person ends when it is used.

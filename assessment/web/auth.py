@@ -18,12 +18,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ..db import db_session
+from ..i18n import error_text
 from ..limits import limiter, login_limit
-from ..services import accounts
-from .forms import ActionForm, LoginForm
+from ..models import User
+from ..services import accounts, two_factor
+from ..services.errors import N_
+from .forms import ActionForm, CodeForm, LoginForm, TwoFactorForm
 
 bp = Blueprint("auth", __name__)
 
@@ -57,12 +61,112 @@ def login() -> str | Response:
         )
         if user is not None:
             session.clear()  # nothing from before the login survives into the new session
-            login_user(user)
-            session.permanent = True
-            session["login_at"] = session["seen"] = int(time.time())
-            return redirect(_safe_next(form.next.data) or url_for("main.home"))
+            if user.totp_secret:
+                # Half logged in: the password was right, the code is still to come.
+                session[PENDING] = {
+                    "user": user.id,
+                    "token": user.session_token,
+                    "at": int(time.time()),
+                    "next": _safe_next(form.next.data),
+                }
+                return redirect(url_for("auth.second_factor"))
+            return _complete_login(user, _safe_next(form.next.data))
         flash(_("The e-mail or the password is not right."), "error")
     return render_template("auth/login.html", form=form)
+
+
+PENDING = "pending_second_factor"
+PENDING_SECONDS = 300
+
+
+def _complete_login(user: User, next_url: str | None) -> Response:
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session["login_at"] = session["seen"] = int(time.time())
+    return redirect(next_url or url_for("main.home"))
+
+
+def _pending_user() -> User | None:
+    """The person who gave the right password a moment ago and still owes a code."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db_session().get(User, pending.get("user"))
+    if user is None or not user.active or not user.totp_secret:
+        return None
+    if user.session_token != pending.get("token"):
+        return None  # every session was ended since (a reset, a logout elsewhere)
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def second_factor() -> str | Response:
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        if two_factor.verify(
+            db_session(),
+            user,
+            form.code.data,
+            lockout_threshold=config["LOCKOUT_THRESHOLD"],
+            lockout_minutes=config["LOCKOUT_MINUTES"],
+        ):
+            return _complete_login(user, session[PENDING].get("next"))
+        flash(_("The code is not right, or it was used already. Wait for the next one."), "error")
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@login_required
+def two_step() -> str | Response:
+    """Turn the second factor on (scan, then confirm with a code) or off (with a code)."""
+    session_db = db_session()
+    user = current_user._get_current_object()
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            if form.action.data == "enable" and not user.totp_secret:
+                secret = session.get("totp_pending")
+                if not secret:
+                    abort(400)
+                two_factor.enable(session_db, user, secret, form.code.data)
+                session.pop("totp_pending", None)
+                flash(_("Two-step login is on. Each login will ask for a code."), "success")
+                return redirect(url_for("auth.two_step"))
+            if form.action.data == "disable" and user.totp_secret:
+                if not two_factor.verify(
+                    session_db,
+                    user,
+                    form.code.data,
+                    lockout_threshold=config["LOCKOUT_THRESHOLD"],
+                    lockout_minutes=config["LOCKOUT_MINUTES"],
+                ):
+                    raise two_factor.TwoFactorError(
+                        N_("the code is not right, or it was used already")
+                    )
+                two_factor.disable(session_db, user, user)
+                flash(_("Two-step login is off."), "info")
+                return redirect(url_for("auth.two_step"))
+            abort(400)
+        except two_factor.TwoFactorError as error:
+            flash(_("Not changed: %(reason)s.", reason=error_text(error)), "error")
+    enrolment = None
+    if not user.totp_secret:
+        secret = session.get("totp_pending") or two_factor.new_secret()
+        session["totp_pending"] = secret
+        uri = two_factor.provisioning_uri(secret, user.email, _("Prevention self-assessment"))
+        # The SVG holds only path data drawn by segno from the URI, never text from it.
+        qr = Markup(two_factor.qr_svg(uri))  # noqa: S704
+        enrolment = {"qr": qr, "key": two_factor.grouped(secret), "uri": uri}
+    return render_template("auth/two_step.html", form=form, enrolment=enrolment)
 
 
 @bp.post("/logout")

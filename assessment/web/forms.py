@@ -37,6 +37,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class CodeForm(FlaskForm):
+    """A six-digit code from an authenticator app."""
+
+    code = StringField(
+        _l("Six-digit code from your authenticator app"),
+        validators=[DataRequired(), Length(max=12)],
+    )
+
+
+class TwoFactorForm(CodeForm):
+    action = HiddenField(validators=[DataRequired()])
+
+
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 

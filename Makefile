@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core f
 	poppler-utils postgresql-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-postgres lint format check-data i18n translations system-packages venv clean
+.PHONY: run test test-faults audit test-postgres lint format check-data i18n translations system-packages venv clean
 
 run: venv system-packages translations  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
@@ -25,8 +25,23 @@ run: venv system-packages translations  ## migrate, seed the demo and serve http
 	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
-test: venv system-packages translations lint check-data  ## the whole suite on SQLite
-	$(PY) -m pytest
+# The whole suite on SQLite. The fault tests (gunicorn workers killed for a minute on SQLite and
+# PostgreSQL, a full disk) run beside the main suite; their output follows it.
+test: venv system-packages translations lint check-data audit  ## the whole suite
+	@faults_log=$$(mktemp); \
+	$(MAKE) --no-print-directory test-faults >"$$faults_log" 2>&1 & faults=$$!; \
+	$(PY) -m pytest; main=$$?; \
+	wait $$faults; faults_status=$$?; \
+	echo "---- fault tests (make test-faults) ----"; cat "$$faults_log"; rm -f "$$faults_log"; \
+	[ $$main = 0 ] && [ $$faults_status = 0 ]
+
+# Faults: kill -9 of workers under autosave load, a full disk (mounts a small tmpfs: root).
+test-faults: venv system-packages translations
+	$(PY) -m pytest -p no:cacheprovider tests/faults
+
+# bandit on our code, pip-audit on the dependencies (see .ci/audit).
+audit: venv
+	VENV=$(VENV) bash .ci/audit
 
 # The same suite on a throw-away PostgreSQL database (PG_URL names the server).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres

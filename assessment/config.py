@@ -25,7 +25,7 @@ RTL_LOCALES = frozenset({"ar"})
 
 def defaults(instance_path: str) -> dict[str, Any]:
     return {
-        "SECRET_KEY": None,  # read from the environment or the instance folder, see _secret_key
+        "SECRET_KEY": None,  # read from the environment or the instance folder, see _secret_key  # nosec B105
         "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'assessment.db'}",
         "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
         "TRANSLATIONS_DIR": str(PROJECT_ROOT / "translations"),
@@ -51,11 +51,22 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,  # one evidence file
         "EVIDENCE_DIR": str(Path(instance_path) / "evidence"),
         "MAX_TEXT_LENGTH": 20_000,
-        "DEMO_PASSWORD": "demo-password",
+        "DEMO_PASSWORD": "demo-password",  # the demo's published login  # nosec B105
         "LOGIN_RATE_LIMIT": "10 per minute",  # login attempts per address
         "AUTOSAVE_RATE_LIMIT": "300 per minute",  # saves per person: 5 a second, sustained
         "LOCKOUT_THRESHOLD": 10,  # failed logins of one account before it is locked
         "LOCKOUT_MINUTES": 15,
+        # Outgoing mail, for the password links people ask for themselves. PUBLIC_URL is the
+        # address people reach the site at: links in mail are built from it, never from the
+        # request's Host header, which whoever sends the request chooses.
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 587,
+        "MAIL_STARTTLS": True,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_FROM": "no-reply@localhost",
+        "PUBLIC_URL": None,
+        "RESET_LINK_MINUTES": 60,
         # Ask every administrator to turn on two-step login before using administration pages.
         "ADMIN_TWO_STEP_REQUIRED": False,
         "SESSION_IDLE_MINUTES": 60,
@@ -87,6 +98,14 @@ _ENVIRONMENT: dict[str, type] = {
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
     "ADMIN_TWO_STEP_REQUIRED": bool,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_STARTTLS": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "PUBLIC_URL": str,
+    "RESET_LINK_MINUTES": int,
 }
 
 

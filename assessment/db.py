@@ -17,7 +17,15 @@ def make_engine(
 ) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        # The same bound as SQLite's busy_timeout: a write blocked longer than this by a lock
+        # fails (and the request answers 503) instead of tying up a worker indefinitely.
+        return create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            future=True,
+            connect_args={"options": f"-c lock_timeout={int(busy_timeout_ms)}"},
+        )
 
     engine = create_engine(url, echo=echo, future=True)
 

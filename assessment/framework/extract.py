@@ -36,7 +36,7 @@ def extract(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[Extracted]:
     source = fileobj.read().decode("utf-8")
-    data = yaml.load(source, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    data = yaml.load(source, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     name = getattr(fileobj, "name", "")
     messages: Iterator[Message]
     if str(name).endswith(META_FILE) or "scale" in data:

@@ -279,7 +279,7 @@ def save_answers(
                         Answer.question_id == item.question_id,
                     )
                 )
-                assert answer is not None
+                assert answer is not None  # narrows a type: the row was just written  # nosec B101
                 result.conflicts.append(_conflict(answer))
                 continue
             old = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
+import subprocess  # backups run pg_dump and psql  # nosec B404
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -133,7 +133,7 @@ def _counts(engine: Engine) -> dict[str, int]:
     names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
     with engine.connect() as conn:
         return {
-            n: conn.execute(text(f'SELECT COUNT(*) FROM "{n}"')).scalar() or 0  # noqa: S608
+            n: conn.execute(text(f'SELECT COUNT(*) FROM "{n}"')).scalar() or 0  # noqa: S608  # nosec B608
             for n in names
         }
 
@@ -144,4 +144,4 @@ def _tool(command: list[str], env: dict[str, str]) -> subprocess.CompletedProces
 
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PGSSLMODE")}
     environment = {**base, **env}
-    return subprocess.run(command, capture_output=True, text=True, env=environment, check=False)  # noqa: S603
+    return subprocess.run(command, capture_output=True, text=True, env=environment, check=False)  # noqa: S603  # nosec B603

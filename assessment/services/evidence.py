@@ -98,8 +98,12 @@ def store(
     stored_name = secrets.token_hex(16)
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f"{stored_name}.part"
-    partial.write_bytes(data)
-    os.replace(partial, folder / stored_name)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, folder / stored_name)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise
     display = _safe_name(filename)
     if not display.lower().endswith("." + kind.extension):
         display = f"{display.rsplit('.', 1)[0] if '.' in display else display}.{kind.extension}"
@@ -130,7 +134,11 @@ def store(
             "type": kind.content_type,
         },
     )
-    session.commit()
+    try:
+        session.commit()
+    except Exception:
+        (folder / stored_name).unlink(missing_ok=True)  # no file without its record
+        raise
     return record
 
 

@@ -24,8 +24,8 @@ class TeamError(UserError):
     pass
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="invitation")
+def _serializer(secret: str, salt: str = "invitation") -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=salt)
 
 
 def _fingerprint(user: User) -> str:
@@ -52,13 +52,38 @@ def invited_user(session: Session, token: str, secret: str) -> User:
     return user
 
 
-def accept_invitation(session: Session, user: User, password: str) -> None:
+# Links a person asks for by e-mail: a salt of their own, so an invitation link is not a reset
+# link and the other way round, and a short life, since the mailbox may be read by others.
+RESET_SALT = "password-reset"
+
+
+def reset_token(user: User, secret: str) -> str:
+    return _serializer(secret, RESET_SALT).dumps({"u": user.id, "h": _fingerprint(user)})
+
+
+def reset_user(session: Session, token: str, secret: str, max_age_seconds: int) -> User:
+    try:
+        data = _serializer(secret, RESET_SALT).loads(token, max_age=max_age_seconds)
+    except SignatureExpired:
+        raise TeamError(N_("this link has expired; ask for a new one")) from None
+    except BadSignature:
+        raise TeamError(N_("this link is not valid")) from None
+    user = session.get(User, int(data.get("u", 0)))
+    if user is None or not user.active or data.get("h") != _fingerprint(user):
+        raise TeamError(N_("this link has already been used; ask for a new one"))
+    return user
+
+
+def accept_invitation(
+    session: Session, user: User, password: str, *, action: str = "accept_invitation"
+) -> None:
+    """Set the password chosen through a one-time link; every session of the person ends."""
     if len(password) < MIN_PASSWORD:
         raise TeamError(N_("choose a password of at least %(n)d characters"), n=MIN_PASSWORD)
     begin_write(session)
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_hex(16)
-    audit.record(session, user, "accept_invitation", "user", user.id)
+    audit.record(session, user, action, "user", user.id)
     session.commit()
 
 

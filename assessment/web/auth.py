@@ -25,9 +25,17 @@ from ..db import db_session
 from ..i18n import error_text
 from ..limits import limiter, login_limit
 from ..models import User
-from ..services import accounts, two_factor
+from ..services import accounts, mail, two_factor
+from ..services import team as team_service
 from ..services.errors import N_
-from .forms import ActionForm, CodeForm, LoginForm, TwoFactorForm
+from .forms import (
+    AcceptInvitationForm,
+    ActionForm,
+    CodeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    TwoFactorForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -73,6 +81,71 @@ def login() -> str | Response:
             return _complete_login(user, _safe_next(form.next.data))
         flash(_("The e-mail or the password is not right."), "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def forgot_password() -> str | Response:
+    """A one-time link by e-mail to choose a new password. The answer is the same whether or
+    not the address has an account."""
+    config = current_app.config
+    settings = mail.MailSettings.from_config(config)
+    enabled = settings is not None and bool(config["PUBLIC_URL"])
+    form = ForgotPasswordForm()
+    if enabled and form.validate_on_submit():
+        session_db = db_session()
+        user = accounts.find_user(session_db, form.email.data)
+        if user is not None and user.active:
+            token = team_service.reset_token(user, config["SECRET_KEY"])
+            link = config["PUBLIC_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
+            minutes = config["RESET_LINK_MINUTES"]
+            body = _(
+                "Hello %(name)s,\n\nSomeone, probably you, asked for a new password for the "
+                "prevention self-assessment. To choose one, open this link within %(minutes)d "
+                "minutes; it works once:\n\n%(link)s\n\nIf you did not ask, ignore this message: "
+                "your password stays as it is.",
+                name=user.name,
+                minutes=minutes,
+                link=link,
+            )
+            # No database write here: it would make the answer slower for real accounts.
+            mail.send_later(settings, user.email, _("Choose a new password"), body)
+        flash(
+            _(
+                "If this address belongs to an account, a link to choose a new password is on "
+                "its way. It works once, within %(minutes)d minutes.",
+                minutes=config["RESET_LINK_MINUTES"],
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form, enabled=enabled)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    config = current_app.config
+    session_db = db_session()
+    try:
+        user = team_service.reset_user(
+            session_db, token, config["SECRET_KEY"], config["RESET_LINK_MINUTES"] * 60
+        )
+    except team_service.TeamError as error:
+        return render_template("error.html", code=400, message=error_text(error)), 400
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            team_service.accept_invitation(
+                session_db, user, form.password.data, action="password_reset"
+            )
+        except team_service.TeamError as error:
+            flash(error_text(error), "error")
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your new password is set. Log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
 
 
 PENDING = "pending_second_factor"
@@ -164,7 +237,7 @@ def two_step() -> str | Response:
         session["totp_pending"] = secret
         uri = two_factor.provisioning_uri(secret, user.email, _("Prevention self-assessment"))
         # The SVG holds only path data drawn by segno from the URI, never text from it.
-        qr = Markup(two_factor.qr_svg(uri))  # noqa: S704
+        qr = Markup(two_factor.qr_svg(uri))  # noqa: S704  # nosec B704
         enrolment = {"qr": qr, "key": two_factor.grouped(secret), "uri": uri}
     return render_template("auth/two_step.html", form=form, enrolment=enrolment)
 

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import errno
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# PostgreSQL error codes: lock_not_available, query_canceled, disk_full.
+_PG_BUSY = {"55P03", "57014"}
+_PG_FULL = {"53100"}
+
+
+def storage_trouble(error: BaseException) -> str | None:
+    """What kind of passing trouble the storage is in: "busy" (a lock held past the timeout),
+    "full" (no disk space), "down" (the database cannot be reached), or None (a real bug)."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "full"
+    if not isinstance(error, OperationalError):
+        return None
+    original = error.orig
+    code = getattr(original, "sqlstate", None)
+    text = str(original).lower()
+    if code in _PG_FULL or "disk is full" in text or "no space left" in text:
+        return "full"
+    if code in _PG_BUSY or "database is locked" in text or "lock timeout" in text:
+        return "busy"
+    return "down"
 
 
 def register(app: Flask) -> None:
@@ -16,6 +43,36 @@ def register(app: Flask) -> None:
             "go back, reload the page and send it again."
         )
         return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(OSError)
+    def _storage(error: Exception) -> Response | tuple[str, int, dict[str, str]]:
+        """Passing trouble with the database or the disk: a clear answer and a time to retry,
+        never a stack trace; the transaction was rolled back, so nothing half-done remains,
+        and the browser keeps the unsent answer and tries again after Retry-After."""
+        kind = storage_trouble(error)
+        if kind is None:
+            raise error
+        log.warning("storage trouble (%s): %s", kind, error)
+        if kind == "full":
+            code, retry = 507, 60
+            message = _(
+                "The server has run out of disk space, so this was not saved. Nothing already "
+                "saved is lost; your browser keeps what you typed. Please tell the administrator."
+            )
+        elif kind == "busy":
+            code, retry = 503, 5
+            message = _("The server is busy. Your answer was not saved yet; it will be sent again.")
+        else:
+            code, retry = 503, 30
+            message = _("The database cannot be reached just now. Please try again shortly.")
+        headers = {"Retry-After": str(retry)}
+        if request.is_json or request.accept_mimetypes.best == "application/json":
+            response = jsonify(error=message, retry_after=retry)
+            response.status_code = code
+            response.headers.update(headers)
+            return response
+        return render_template("error.html", code=code, message=message), code, headers
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:

@@ -37,6 +37,10 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
 class CodeForm(FlaskForm):
     """A six-digit code from an authenticator app."""
 

@@ -149,9 +149,11 @@
         if (unchangedSince) delete latest[questionId];
         if (block) showConflict(block, data, body);
       } else if (response.status >= 500 || response.status === 429) {
+        // Busy, out of disk or restarting: keep everything and try again when the server says.
+        const wait = Number(response.headers.get("Retry-After"));
         sending = false;
         show("failed", data.error || response.status);
-        setTimeout(flush, 5000);
+        setTimeout(flush, (wait > 0 ? Math.min(wait, 120) : 5) * 1000);
         return;
       } else {
         if (unchangedSince) delete latest[questionId];

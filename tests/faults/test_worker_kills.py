@@ -145,7 +145,7 @@ def _kill_workers_while_autosaving(database_url: str, tmp: Path) -> None:
         print(f"\n{database_url.split(':')[0]}: {kills} kills, {saves} saves, {retries} retries")
         assert kills >= int(SECONDS / 2) - 2
         # Every client went on saving through the kills (how many depends on the machine).
-        assert all(ledger.saves >= 3 for ledger in ledgers), [l.saves for l in ledgers]
+        assert all(ledger.saves >= 3 for ledger in ledgers), [each.saves for each in ledgers]
         assert audited is not None
         for ledger in ledgers:
             assert ledger.surprises == []

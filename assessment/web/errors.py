@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from ..api import http_error_response
 
 
 def register(app: Flask) -> None:
@@ -18,7 +20,9 @@ def register(app: Flask) -> None:
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> tuple[str, int] | Response:
+        if request.path.startswith("/api/"):  # outside the API's routes, still a JSON answer
+            return http_error_response(error)
         messages = {
             403: _("You cannot do this with this assessment now."),
             404: _("There is no such page, or it is not yours to see."),

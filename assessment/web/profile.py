@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -44,7 +44,9 @@ def create_token() -> tuple[str, int] | Response:
         flash(_("Not saved: %(reason)s.", reason=error_text(error)), "error")
         return redirect(url_for("profile.profile"))
     # Shown once, in this answer only: it is stored hashed and cannot be shown again.
-    response = _page(TokenForm(formdata=None), new_token=made.secret)
+    page, status = _page(TokenForm(formdata=None), new_token=made.secret)
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -34,7 +34,8 @@ def test_a_token_made_in_the_profile_is_shown_once_stored_hashed_and_revocable(
         "/en/profile/tokens",
         data={"name": "Statistics office", "scope": "read", "csrf_token": csrf_from(page.text)},
     )
-    assert made.status_code == 200
+    assert made.status_code == 200 and made.mimetype == "text/html"
+    assert made.headers["Cache-Control"] == "no-store"
     secret = made.text.split('id="new-token">')[1].split("<")[0]
     assert secret.startswith("spa_") and len(secret) > 40
     session.rollback()

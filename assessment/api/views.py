@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import Action, allowed
+from ..access import Action
 from ..db import db_session
 from ..framework import UnknownFrameworkVersion
 from ..framework_ext import registry
@@ -20,6 +21,7 @@ from ..reports_ext import Pending, cached_report, gap_report_pdf, report_status
 from ..services import assessments as service
 from ..services import exports, interchange
 from ..services.reporting import gap_report_data
+from ..web.loading import assessment_or_404
 from . import ApiError, bp, error_response, serialise
 from .openapi import document
 
@@ -59,8 +61,6 @@ def open_data() -> Response:
 
 @bp.get("/me")
 def me() -> Response:
-    from flask import g
-
     token = g.get("api_token")
     return jsonify(
         id=current_user.id,
@@ -73,13 +73,9 @@ def me() -> Response:
 
 
 def _assessment(assessment_id: int, action: Action = Action.VIEW) -> Assessment:
-    """As web/loading.assessment_or_404: another country's assessment does not exist."""
-    found = db_session().get(Assessment, assessment_id)
-    if found is None or not allowed(current_user, Action.VIEW, found):
-        raise ApiError(404, "There is no such assessment, or it is not yours to see.")
-    if action is not Action.VIEW and not allowed(current_user, action, found):
-        raise ApiError(403, "You cannot do this with this assessment now.")
-    return found
+    """The web pages' loader and check: another country's assessment is a 404, an action the
+    person may not take a 403 (both answered as JSON by the blueprint's error handler)."""
+    return assessment_or_404(assessment_id, action)
 
 
 def _lang() -> str:
@@ -234,8 +230,6 @@ def scores(assessment_id: int) -> Response:
 def export(assessment_id: int) -> Response:
     """The complete JSON export (with evidence files), for the focal point and administrators."""
     found = _assessment(assessment_id, Action.MANAGE_TEAM)
-    from pathlib import Path
-
     document_ = interchange.export_assessment(
         db_session(), found, Path(current_app.config["EVIDENCE_DIR"])
     )

@@ -55,6 +55,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": "10 per minute",  # login attempts per address
         "AUTOSAVE_RATE_LIMIT": "300 per minute",  # saves per person: 5 a second, sustained
         "API_RATE_LIMIT": "300 per minute",  # API requests per token (or per person)
+        "API_ADDRESS_RATE_LIMIT": "1200 per minute",  # API requests per client address
         "LOCKOUT_THRESHOLD": 10,  # failed logins of one account before it is locked
         "LOCKOUT_MINUTES": 15,
         "SESSION_IDLE_MINUTES": 60,
@@ -83,6 +84,7 @@ _ENVIRONMENT: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "AUTOSAVE_RATE_LIMIT": str,
     "API_RATE_LIMIT": str,
+    "API_ADDRESS_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,

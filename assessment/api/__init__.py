@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -70,6 +71,10 @@ def error_response(status: int, message: str, code: str | None = None, **extra: 
 
 def api_limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
+
+
+def address_limit() -> str:
+    return current_app.config["API_ADDRESS_RATE_LIMIT"]
 
 
 def api_key() -> str:
@@ -144,4 +149,6 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(bp)  # checked in _authenticate for cookie requests
     limiter.limit(api_limit, key_func=api_key)(bp)
+    # Per address too: otherwise every made-up token would start a fresh count.
+    limiter.limit(address_limit, key_func=get_remote_address)(bp)
     app.register_blueprint(bp, url_prefix="/api/v1")

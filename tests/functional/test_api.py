@@ -288,6 +288,16 @@ def test_rate_limit_answers_429_in_json(
     assert "Retry-After" in limited.headers
 
 
+def test_made_up_tokens_do_not_escape_the_limit_per_address(
+    app: Flask, client: FlaskClient, world: World, monkeypatch
+) -> None:  # noqa: ANN001
+    monkeypatch.setitem(app.config, "API_ADDRESS_RATE_LIMIT", "4 per minute")
+    statuses = [
+        client.get("/api/v1/me", headers=bearer(f"spa_guess{n}")).status_code for n in range(6)
+    ]
+    assert statuses == [401, 401, 401, 401, 429, 429]
+
+
 def test_a_report_is_requested_polled_and_downloaded(
     client: FlaskClient, world: World, session: Session
 ) -> None:

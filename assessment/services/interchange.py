@@ -49,6 +49,7 @@ from ..models import (
 )
 from . import audit
 from .accounts import create_user, find_user, normalise_email
+from .assessments import AnswerInput, InvalidAnswer, validate_answer
 from .comments import MAX_COMMENT
 from .errors import N_, UserError
 
@@ -477,6 +478,39 @@ def import_assessment(
     known(indicators, [i for a in doc.actions for i in a.indicator_ids], "indicators")
     known(triggers, [t.trigger_id for t in doc.triggers], "triggers")
     known(domains, [s.domain_code for s in doc.assignments], "sections")
+    for what, keys in [
+        ("answers", [a.question_id for a in doc.answers]),
+        ("triggers", [t.trigger_id for t in doc.triggers]),
+        ("assignments", [(x.user.lower(), x.domain_code) for x in doc.assignments]),
+        ("reviews", [r.reviewer.lower() for r in doc.reviews]),
+        ("ratings", [(n, x.question_id) for n, r in enumerate(doc.reviews) for x in r.ratings]),
+        ("validated_scores", [v.indicator_id for v in doc.validated_scores]),
+    ]:
+        if len(set(keys)) != len(keys):
+            raise ImportError_(N_("the export lists the same item twice in %(part)s"), part=what)
+    for a in doc.answers:
+        # Each answer must fit its question (a level for a scale, a listed choice ...), as
+        # when it is typed in; the text itself is kept exactly as exported.
+        try:
+            validate_answer(
+                framework.question(a.question_id),
+                AnswerInput(
+                    question_id=a.question_id,
+                    expected_version=a.version,
+                    status=a.status,
+                    level=a.level,
+                    value=a.value,
+                    reason=a.reason,
+                    confidence=a.confidence,
+                ),
+                text_limit=100_000,
+            )
+        except InvalidAnswer as error:
+            raise ImportError_(
+                N_("the answer to %(question)s does not fit its question: %(problem)s"),
+                question=a.question_id,
+                problem=str(error),
+            ) from None
     refs = {c.ref for c in doc.comments}
     if len(refs) != len(doc.comments) or any(
         c.reply_to is not None and (c.reply_to not in refs or c.reply_to >= c.ref)

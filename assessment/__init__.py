@@ -47,6 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
 
+    from . import api
+
+    api.init_app(app)
+
     from .cli import register_commands
 
     register_commands(app)

@@ -23,6 +23,9 @@ scores = AppGroup("scores", help="Scores of an assessment.")
 report = AppGroup("report", help="PDF reports.")
 i18n = AppGroup("i18n", help="Translation catalogs: extract, update, compile, status.")
 reports_group = AppGroup("reports", help="The report worker (RQ on Redis).")
+interchange_group = AppGroup(
+    "interchange", help="Assessments to and from JSON; open data for researchers."
+)
 
 
 @reports_group.command("worker")
@@ -416,8 +419,76 @@ def restore_command(archive: Path) -> None:
     click.echo(f"restored {archive} (written {manifest['created']})")
 
 
+@interchange_group.command("export")
+@click.argument("assessment_id", type=int)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--without-files", is_flag=True, help="Leave the evidence files out.")
+def interchange_export(assessment_id: int, output: Path, without_files: bool) -> None:
+    """Write the complete assessment (answers, reviews, comments, files, plan) as JSON."""
+    import json
+
+    from .services.interchange import export_assessment
+
+    with database().session() as session:
+        assessment = _assessment(session, assessment_id)
+        document = export_assessment(
+            session,
+            assessment,
+            Path(current_app.config["EVIDENCE_DIR"]),
+            files=not without_files,
+        )
+    output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"wrote {output}: {len(document['answers'])} answers")
+
+
+@interchange_group.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def interchange_import(source: Path) -> None:
+    """Recreate an assessment from a JSON export of another installation."""
+    import json
+
+    from .services.interchange import ImportError_, import_assessment
+
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{source} is not JSON: {error}") from None
+    with database().session() as session:
+        try:
+            assessment = import_assessment(
+                session, registry(), data, Path(current_app.config["EVIDENCE_DIR"])
+            )
+        except ImportError_ as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(
+            f"imported assessment {assessment.id}: {assessment.country.iso_code} "
+            f"{assessment.cycle} ({assessment.state})"
+        )
+
+
+@interchange_group.command("open-data")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def interchange_open_data(output: Path) -> None:
+    """Domain scores per country and cycle, for countries that share their results (CSV)."""
+    from .services.exports import open_data_table, to_csv
+
+    with database().session() as session:
+        table = open_data_table(session, registry())
+    output.write_bytes(to_csv(table))
+    click.echo(f"wrote {output}: {len(table.rows)} rows")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    for group in (questionnaires, db_group, demo, scores, report, i18n, reports_group):
+    for group in (
+        questionnaires,
+        db_group,
+        demo,
+        scores,
+        report,
+        i18n,
+        reports_group,
+        interchange_group,
+    ):
         app.cli.add_command(group)

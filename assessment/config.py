@@ -54,6 +54,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DEMO_PASSWORD": "demo-password",  # the demo's published login  # nosec B105
         "LOGIN_RATE_LIMIT": "10 per minute",  # login attempts per address
         "AUTOSAVE_RATE_LIMIT": "300 per minute",  # saves per person: 5 a second, sustained
+        "API_RATE_LIMIT": "300 per minute",  # API requests per token (or per person)
+        "API_ADDRESS_RATE_LIMIT": "1200 per minute",  # API requests per client address
         "LOCKOUT_THRESHOLD": 10,  # failed logins of one account before it is locked
         "LOCKOUT_MINUTES": 15,
         # Outgoing mail, for the password links people ask for themselves. PUBLIC_URL is the
@@ -94,6 +96,8 @@ _ENVIRONMENT: dict[str, type] = {
     "DEMO_PASSWORD": str,
     "LOGIN_RATE_LIMIT": str,
     "AUTOSAVE_RATE_LIMIT": str,
+    "API_RATE_LIMIT": str,
+    "API_ADDRESS_RATE_LIMIT": str,
     "TRUSTED_PROXIES": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,

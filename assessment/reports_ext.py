@@ -95,3 +95,30 @@ def _enqueue(report: GapReport, lang: str, paper: str, key: str, path: Path) -> 
         failure_ttl=600,
     )
     return Pending(str(job.get_status()))
+
+
+def report_status(report: GapReport, lang: str, paper: str = "a4") -> str:
+    """Where the report of these inputs stands, without starting a render: "ready" (in the
+    cache), "pending" (queued or rendering), "failed" (the worker gave up), or "absent"."""
+    config = current_app.config
+    key = cache_key(report, lang, paper)
+    if (Path(config["REPORT_CACHE_DIR"]) / f"{key}.pdf").exists():
+        return "ready"
+    if not config.get("REDIS_URL"):
+        return "absent"
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(key, connection=queue().connection)
+    except NoSuchJobError:
+        return "absent"
+    status = job.get_status()
+    if status == "failed":
+        return "failed"
+    return "absent" if status == "finished" else "pending"
+
+
+def cached_report(report: GapReport, lang: str, paper: str = "a4") -> Path | None:
+    path = Path(current_app.config["REPORT_CACHE_DIR"]) / f"{cache_key(report, lang, paper)}.pdf"
+    return path if path.exists() else None

@@ -45,6 +45,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # set their own.
             "LOGIN_RATE_LIMIT": "100000 per minute",
             "AUTOSAVE_RATE_LIMIT": "100000 per minute",
+            "API_RATE_LIMIT": "100000 per minute",
+            "API_ADDRESS_RATE_LIMIT": "100000 per minute",
         }
     )
     with app.app_context():

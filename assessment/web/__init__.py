@@ -24,8 +24,10 @@ def register_blueprints(app: Flask) -> None:
         auth,
         collaboration,
         errors,
+        exports,
         filters,
         main,
+        profile,
         results,
         review,
         team,
@@ -41,4 +43,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review.bp, url_prefix="/<lang>/assessments")
     app.register_blueprint(team.bp, url_prefix="/<lang>")
     app.register_blueprint(admin.bp, url_prefix="/<lang>/admin")
+    app.register_blueprint(profile.bp, url_prefix="/<lang>")
+    app.register_blueprint(exports.bp, url_prefix="/<lang>/assessments")
     errors.register(app)

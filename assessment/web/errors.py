@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ..api import error_response, http_error_response
+
 log = logging.getLogger(__name__)
 
 # PostgreSQL error codes: lock_not_available, query_canceled, disk_full.
@@ -67,6 +69,10 @@ def register(app: Flask) -> None:
             code, retry = 503, 30
             message = _("The database cannot be reached just now. Please try again shortly.")
         headers = {"Retry-After": str(retry)}
+        if request.path.startswith("/api/"):
+            response = error_response(code, message, "storage_" + kind, retry_after=retry)
+            response.headers.update(headers)
+            return response
         if request.is_json or request.accept_mimetypes.best == "application/json":
             response = jsonify(error=message, retry_after=retry)
             response.status_code = code
@@ -75,7 +81,9 @@ def register(app: Flask) -> None:
         return render_template("error.html", code=code, message=message), code, headers
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> tuple[str, int] | Response:
+        if request.path.startswith("/api/"):  # outside the API's routes, still a JSON answer
+            return http_error_response(error)
         messages = {
             403: _("You cannot do this with this assessment now."),
             404: _("There is no such page, or it is not yours to see."),

@@ -272,3 +272,15 @@ def section_form(
         sub = getattr(form, field_name(question.id))
         sub.answer.choices = _answer_choices(question) + list(NOT_RATED)
     return form
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Name of the token"), validators=[DataRequired(), Length(max=100)])
+    scope = SelectField(
+        _l("Scope"),
+        choices=[
+            SelectChoice("read", _l("read: see assessments, answers, scores and reports")),
+            SelectChoice("write", _l("write: also save answers and ask for reports")),
+        ],
+        default="read",
+    )

@@ -69,6 +69,7 @@ def results(assessment_id: int) -> str:
         report=report,
         chart=chart,
         radar_chart=radar_chart,
+        can_export_all=allowed(current_user, Action.MANAGE_TEAM, assessment),
     )
 
 

@@ -26,8 +26,16 @@ run: venv system-packages translations  ## migrate, seed the demo and serve http
 	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
+# The browser tests run beside the others, in a pytest of their own (its own temporary folder and
+# log, printed at the end); the suite fails when either fails.
 test: venv system-packages translations lint check-data axe  ## the whole suite on SQLite
-	$(PY) -m pytest
+	@log=$$(mktemp); base=$$(mktemp -d); \
+	$(PY) -m pytest tests/browser -p no:cacheprovider --basetemp="$$base" >"$$log" 2>&1 & \
+	browser=$$!; \
+	$(PY) -m pytest --ignore=tests/browser; others=$$?; \
+	wait $$browser; browsers=$$?; \
+	echo "--- browser tests (tests/browser) ---"; cat "$$log"; rm -rf "$$log" "$$base"; \
+	[ $$others -eq 0 ] && [ $$browsers -eq 0 ]
 
 # The same suite on a throw-away PostgreSQL database (PG_URL names the server).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
@@ -87,7 +95,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json | system-pack
 	touch $@
 
 test-browser: venv system-packages translations axe  ## only the browser tests
-	$(PY) -m pytest tests/browser
+	$(PY) -m pytest tests/browser -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance

@@ -200,5 +200,10 @@ def screenshot(page: Page, name: str) -> Path:
     """A full-page picture for a person to look at, in the git-ignored artifacts folder."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # The whole page, but no more than a few screens of a long questionnaire.
+    width, height = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    clip = {"x": 0, "y": 0, "width": width, "height": min(height, 4000)}
+    page.screenshot(path=str(path), full_page=True, clip=clip)
     return path

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from assessment.models import Assessment, Country
 
-from .conftest import AXE, DEMO_PASSWORD, Server, screenshot
+from .conftest import ARTIFACTS, AXE, DEMO_PASSWORD, Server, screenshot
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -129,3 +129,21 @@ def test_page_is_accessible(
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
     assert unlabelled_controls(page) == []
+
+
+@pytest.mark.parametrize("name", ["section", "results", "workshop"])
+def test_pages_print_without_navigation_or_buttons(
+    name: str, page_as: Callable[[str | None], Page], demo_ids: dict[str, int]
+) -> None:
+    email, path = PAGES[name]
+    page = page_as(email)
+    page.goto("/en" + path.format(done=demo_ids["2025"], draft=demo_ids["2026"]))
+    page.emulate_media(media="print")
+    try:
+        assert page.locator("header.topbar").is_hidden()
+        assert page.locator("main button:visible").count() == 0
+        assert page.locator("main h1").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.pdf(path=str(ARTIFACTS / f"print-en-{name}.pdf"))
+    finally:
+        page.emulate_media(media="screen")

@@ -11,11 +11,13 @@ INSTALLED := $(VENV)/.installed
 # Debian packages: Pango for WeasyPrint, Noto fonts so Arabic and Chinese never miss a glyph,
 # poppler-utils for reading PDFs back in tests and for looking at them, the PostgreSQL client
 # tools for backups of a PostgreSQL database.
+# chromium runs the browser tests (Playwright drives it, never a browser of its own).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-cjk \
-	poppler-utils postgresql-client
+	poppler-utils postgresql-client chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-faults audit test-postgres lint format check-data i18n translations system-packages venv clean
+.PHONY: run test test-browser test-faults audit test-postgres lint format check-data i18n translations \
+	system-packages venv axe clean
 
 run: venv system-packages translations  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
@@ -25,15 +27,19 @@ run: venv system-packages translations  ## migrate, seed the demo and serve http
 	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
-# The whole suite on SQLite. The fault tests (gunicorn workers killed for a minute on SQLite and
-# PostgreSQL, a full disk) run beside the main suite; their output follows it.
-test: venv system-packages translations lint check-data audit  ## the whole suite
-	@faults_log=$$(mktemp); \
-	$(MAKE) --no-print-directory test-faults >"$$faults_log" 2>&1 & faults=$$!; \
-	$(PY) -m pytest; main=$$?; \
-	wait $$faults; faults_status=$$?; \
-	echo "---- fault tests (make test-faults) ----"; cat "$$faults_log"; rm -f "$$faults_log"; \
-	[ $$main = 0 ] && [ $$faults_status = 0 ]
+# The whole suite on SQLite. The browser tests run beside the others, in a pytest of their own
+# (its own temporary folder and log, printed at the end); the fault tests (gunicorn workers
+# killed for a minute on SQLite and PostgreSQL, a full disk) follow the main suite. The suite
+# fails when any part fails.
+test: venv system-packages translations lint check-data audit axe  ## the whole suite
+	@log=$$(mktemp); base=$$(mktemp -d); \
+	$(PY) -m pytest tests/browser -p no:cacheprovider --basetemp="$$base" >"$$log" 2>&1 & \
+	browser=$$!; \
+	$(PY) -m pytest; others=$$?; \
+	$(MAKE) --no-print-directory test-faults; faults=$$?; \
+	wait $$browser; browsers=$$?; \
+	echo "--- browser tests (tests/browser) ---"; cat "$$log"; rm -rf "$$log" "$$base"; \
+	[ $$others -eq 0 ] && [ $$faults -eq 0 ] && [ $$browsers -eq 0 ]
 
 # Faults: kill -9 of workers under autosave load, a full disk (mounts a small tmpfs: root).
 test-faults: venv system-packages translations
@@ -45,8 +51,9 @@ audit: venv
 
 # The same suite on a throw-away PostgreSQL database (PG_URL names the server).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+# The browser tests serve the app on a SQLite database of their own and run in `make test` only.
 test-postgres: venv system-packages translations
-	$(PY) -m tests.throwaway_postgres "$(PG_URL)" -- $(PY) -m pytest
+	$(PY) -m tests.throwaway_postgres "$(PG_URL)" -- $(PY) -m pytest --ignore=tests/browser
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -88,6 +95,19 @@ system-packages:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing && \
 		fc-cache -f >/dev/null; \
 	fi
+
+# axe-core for the accessibility checks, pinned by tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json | system-packages
+	# npm from Debian only when the machine has no npm at all.
+	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends npm; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-browser: venv system-packages translations axe  ## only the browser tests
+	$(PY) -m pytest tests/browser -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache instance

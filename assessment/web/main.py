@@ -8,8 +8,9 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from ..db import db_session
+from ..framework_ext import registry
 from ..i18n import negotiate_language
-from ..services.assessments import visible_assessments
+from ..services.assessments import progress, visible_assessments
 
 bp = Blueprint("main", __name__)
 
@@ -32,4 +33,10 @@ def healthz() -> tuple[Response, int]:
 @bp.get("/<lang>/")
 @login_required
 def home() -> str:
-    return render_template("home.html", assessments=visible_assessments(db_session(), current_user))
+    session = db_session()
+    assessments = visible_assessments(session, current_user)
+    return render_template(
+        "home.html",
+        assessments=assessments,
+        progress=progress(session, registry(), assessments),
+    )

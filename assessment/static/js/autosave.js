@@ -71,9 +71,25 @@
     field(block, "version").value = version;
     // The page now shows what is stored: a plain form post must not resend it.
     field(block, "original").value = "autosaved";
-    block.classList.remove("has-conflict");
+    block.classList.remove("has-conflict", "has-error");
     const panel = block.querySelector(".conflict-panel");
     if (panel) panel.remove();
+    const refused = block.querySelector(".autosave-error");
+    if (refused) refused.remove();
+  }
+
+  // The server refused this answer (say, "unknown" without a reason): say so beside it, and
+  // keep saying so until it is saved, so that nobody believes it was kept.
+  function markRefused(block, message) {
+    block.classList.add("has-error");
+    let note = block.querySelector(".autosave-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error autosave-error";
+      note.setAttribute("role", "alert");
+      block.querySelector("h3").after(note);
+    }
+    note.textContent = form.dataset.refusedText.replace("{error}", message);
   }
 
   function showConflict(block, data, pending) {
@@ -121,6 +137,7 @@
     if (ids.length === 0) { show("saved"); return; }
     if (!navigator.onLine) { show("offline", ids.length); return; }
     sending = true;
+    let refused = null;
     show("saving");
     for (const questionId of ids) {
       const body = queue[questionId];
@@ -157,12 +174,15 @@
         return;
       } else {
         if (unchangedSince) delete latest[questionId];
-        show("failed", data.error || response.status);
+        refused = data.error || String(response.status);
+        if (block) markRefused(block, refused);
       }
       saveQueue(latest);
     }
     sending = false;
-    if (Object.keys(loadQueue()).length) flush(); else show("saved");
+    if (Object.keys(loadQueue()).length) flush();
+    else if (refused !== null || form.querySelector(".autosave-error")) show("failed", refused || "");
+    else show("saved");
   }
 
   // Put back answers that were typed here but never reached the server.

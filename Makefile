@@ -5,7 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app wsgi
 PORT ?= 5000
-WORKERS ?= 3
+# Empty: gunicorn.conf.py decides (2 x cores + 1).
+WORKERS ?=
 INSTALLED := $(VENV)/.installed
 
 # Debian packages: Pango for WeasyPrint, Noto fonts so Arabic and Chinese never miss a glyph,
@@ -22,8 +23,8 @@ run: venv system-packages translations  ## migrate, seed the demo and serve http
 	$(FLASK) demo seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	# Plain HTTP on loopback: the session cookie cannot be marked Secure here.
-	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
-		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 WEB_CONCURRENCY=$(WORKERS) $(VENV)/bin/gunicorn \
+		--config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: venv system-packages translations lint check-data  ## the whole suite on SQLite
 	$(PY) -m pytest

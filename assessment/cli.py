@@ -390,9 +390,10 @@ def i18n_status() -> None:
 def backup_command(output: Path) -> None:
     """Write the database and the evidence files to one archive."""
     from .services.backup import BackupError, backup
+    from .storage import evidence_store
 
     try:
-        manifest = backup(database().engine, Path(current_app.config["EVIDENCE_DIR"]), output)
+        manifest = backup(database().engine, evidence_store(), output)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     answers = manifest["tables"].get("answers", 0)  # type: ignore[union-attr]
@@ -408,9 +409,10 @@ def backup_command(output: Path) -> None:
 def restore_command(archive: Path) -> None:
     """Restore an archive written by `backup` into this installation's empty database."""
     from .services.backup import BackupError, restore
+    from .storage import evidence_store
 
     try:
-        manifest = restore(database().engine, Path(current_app.config["EVIDENCE_DIR"]), archive)
+        manifest = restore(database().engine, evidence_store(), archive)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"restored {archive} (written {manifest['created']})")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from werkzeug.wrappers import Response
@@ -32,4 +32,8 @@ def healthz() -> tuple[Response, int]:
 @bp.get("/<lang>/")
 @login_required
 def home() -> str:
-    return render_template("home.html", assessments=visible_assessments(db_session(), current_user))
+    page = request.args.get("page", "1")
+    listing = visible_assessments(
+        db_session(), current_user, int(page) if page.isdigit() and len(page) < 7 else 1
+    )
+    return render_template("home.html", assessments=listing.items, listing=listing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,9 @@ def reports_worker(burst: bool) -> None:
     from .reports_ext import queue
 
     reports = queue()
+    # Renders yield the CPU to web workers that share the machine.
+    if current_app.config["REPORT_NICE"]:
+        os.nice(current_app.config["REPORT_NICE"])
     Worker([reports], connection=reports.connection).work(burst=burst)
 
 

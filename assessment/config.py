@@ -32,6 +32,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REPORT_CACHE_DIR": str(Path(instance_path) / "reports"),
         "REPORT_TIMEOUT_SECONDS": 120,
         "REPORT_MEMORY_LIMIT_MB": 1024,
+        # Renders run at a lower CPU priority than the web workers (os.nice increment), so that a
+        # burst of reports slows the reports, not the answering.
+        "REPORT_NICE": 10,
         "REDIS_URL": None,  # when set, reports render in an RQ worker (flask reports worker)
         "REPORT_QUEUE": "reports",
         "LANGUAGES": list(KNOWN_LOCALES),  # the enabled subset of KNOWN_LOCALES
@@ -82,6 +85,7 @@ _ENVIRONMENT: dict[str, type] = {
     "MAX_UPLOAD_BYTES": int,
     "REPORT_TIMEOUT_SECONDS": int,
     "REPORT_MEMORY_LIMIT_MB": int,
+    "REPORT_NICE": int,
     "REDIS_URL": str,
     "REPORT_QUEUE": str,
     "SQLITE_SYNCHRONOUS": str,

@@ -16,7 +16,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core f
 	poppler-utils postgresql-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-postgres lint format check-data i18n translations system-packages venv clean
+.PHONY: run test test-postgres bench lint format check-data i18n translations system-packages venv clean
 
 run: venv system-packages translations  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
@@ -33,6 +33,14 @@ test: venv system-packages translations lint check-data  ## the whole suite on S
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 test-postgres: venv system-packages translations
 	$(PY) -m tests.throwaway_postgres "$(PG_URL)" -- $(PY) -m pytest
+
+# Benchmarks (bench/README.md): the app under gunicorn against bare baselines, on SQLite and,
+# when PG_URL answers, PostgreSQL; one table, and bench/results/latest.json.
+# SCALE=full for 10,000 assessments and 2 million answers; BENCH_SECONDS per measurement.
+SCALE ?= small
+BENCH_SECONDS ?= 8
+bench: venv system-packages translations
+	SCALE=$(SCALE) BENCH_SECONDS=$(BENCH_SECONDS) PG_URL="$(PG_URL)" $(PY) -m bench.run
 
 lint: venv
 	$(VENV)/bin/ruff check .

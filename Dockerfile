@@ -25,7 +25,7 @@ COPY questionnaires ./questionnaires
 COPY translations ./translations
 # Editable, so the app finds questionnaires/ and translations/ beside its package; the
 # catalogs are compiled here, as .mo files are build output.
-RUN pip install -e . \
+RUN pip install -e ".[s3]" \
     && python -c "from pathlib import Path; from assessment.i18n_catalogs import compile_catalogs; compile_catalogs(Path('translations'))"
 
 USER assessment

@@ -863,7 +863,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS") or 8)
     )
-    parser.add_argument("--pdf-runs", type=int, default=int(os.environ.get("PDF_RUNS") or 3))
+    parser.add_argument("--pdf-runs", type=int, default=int(os.environ.get("PDF_RUNS") or 2))
     parser.add_argument(
         "--postgres",
         default=os.environ.get("PG_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",

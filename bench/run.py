@@ -938,6 +938,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         (RESULTS / "latest.txt").write_text(report + "\n")
+        # The servers' logs outlive the work folder: an error in the table can be looked up.
+        for log in work.glob("gunicorn-*.log"):
+            shutil.copyfile(log, RESULTS / log.name)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -19,13 +19,13 @@ RUN useradd --create-home --uid 10001 assessment \
     && mkdir -p /var/lib/assessment && chown assessment:assessment /var/lib/assessment
 
 WORKDIR /app
-COPY pyproject.toml README.md wsgi.py ./
+COPY pyproject.toml README.md wsgi.py gunicorn.conf.py ./
 COPY assessment ./assessment
 COPY questionnaires ./questionnaires
 COPY translations ./translations
 # Editable, so the app finds questionnaires/ and translations/ beside its package; the
 # catalogs are compiled here, as .mo files are build output.
-RUN pip install -e . \
+RUN pip install -e ".[s3]" \
     && python -c "from pathlib import Path; from assessment.i18n_catalogs import compile_catalogs; compile_catalogs(Path('translations'))"
 
 USER assessment
@@ -35,4 +35,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 # Migrate, then serve. DATABASE_URL points at PostgreSQL in production; without it the
 # embedded SQLite database lives in the instance volume.
-CMD ["sh", "-c", "flask --app wsgi db upgrade && exec gunicorn --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - wsgi:app"]
+CMD ["sh", "-c", "flask --app wsgi db upgrade && exec gunicorn --config gunicorn.conf.py --bind 0.0.0.0:${PORT} wsgi:app"]

@@ -5,7 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app wsgi
 PORT ?= 5000
-WORKERS ?= 3
+# Empty: gunicorn.conf.py decides (2 x cores + 1).
+WORKERS ?=
 INSTALLED := $(VENV)/.installed
 
 # Debian packages: Pango for WeasyPrint, Noto fonts so Arabic and Chinese never miss a glyph,
@@ -16,16 +17,16 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core f
 	poppler-utils postgresql-client chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-browser test-faults audit test-postgres lint format check-data i18n translations \
-	system-packages venv axe clean
+.PHONY: run test test-browser test-faults audit test-postgres bench lint format check-data i18n \
+	translations system-packages venv axe clean
 
 run: venv system-packages translations  ## migrate, seed the demo and serve http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	# Plain HTTP on loopback: the session cookie cannot be marked Secure here.
-	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 $(VENV)/bin/gunicorn \
-		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	SESSION_COOKIE_SECURE=0 REMEMBER_COOKIE_SECURE=0 WEB_CONCURRENCY=$(WORKERS) $(VENV)/bin/gunicorn \
+		--config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 # The whole suite on SQLite. The browser tests run beside the others, in a pytest of their own
 # (its own temporary folder and log, printed at the end); the fault tests (gunicorn workers
@@ -54,6 +55,14 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # The browser tests serve the app on a SQLite database of their own and run in `make test` only.
 test-postgres: venv system-packages translations
 	$(PY) -m tests.throwaway_postgres "$(PG_URL)" -- $(PY) -m pytest --ignore=tests/browser
+
+# Benchmarks (bench/README.md): the app under gunicorn against bare baselines, on SQLite and,
+# when PG_URL answers, PostgreSQL; one table, and bench/results/latest.json.
+# SCALE=full for 10,000 assessments and 2 million answers; BENCH_SECONDS per measurement.
+SCALE ?= small
+BENCH_SECONDS ?= 8
+bench: venv system-packages translations
+	SCALE=$(SCALE) BENCH_SECONDS=$(BENCH_SECONDS) PG_URL="$(PG_URL)" $(PY) -m bench.run
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = configuration.secret_key(app.instance_path)
     configuration.validate(app.config)
 
-    from . import auth, db, framework_ext, i18n, limits, reports_ext, security
+    from . import auth, db, framework_ext, i18n, limits, reports_ext, security, storage
 
     if app.config["TRUSTED_PROXIES"]:
         # Only behind proxies we were told of: otherwise a client could forge its address.
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     limits.init_app(app)
     reports_ext.init_app(app)
+    storage.init_app(app)
 
     from .web import register_blueprints
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,9 @@ def reports_worker(burst: bool) -> None:
     from .reports_ext import queue
 
     reports = queue()
+    # Renders yield the CPU to web workers that share the machine.
+    if current_app.config["REPORT_NICE"]:
+        os.nice(current_app.config["REPORT_NICE"])
     Worker([reports], connection=reports.connection).work(burst=burst)
 
 
@@ -393,9 +397,10 @@ def i18n_status() -> None:
 def backup_command(output: Path) -> None:
     """Write the database and the evidence files to one archive."""
     from .services.backup import BackupError, backup
+    from .storage import evidence_store
 
     try:
-        manifest = backup(database().engine, Path(current_app.config["EVIDENCE_DIR"]), output)
+        manifest = backup(database().engine, evidence_store(), output)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     answers = manifest["tables"].get("answers", 0)  # type: ignore[union-attr]
@@ -411,9 +416,10 @@ def backup_command(output: Path) -> None:
 def restore_command(archive: Path) -> None:
     """Restore an archive written by `backup` into this installation's empty database."""
     from .services.backup import BackupError, restore
+    from .storage import evidence_store
 
     try:
-        manifest = restore(database().engine, Path(current_app.config["EVIDENCE_DIR"]), archive)
+        manifest = restore(database().engine, evidence_store(), archive)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"restored {archive} (written {manifest['created']})")

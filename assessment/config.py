@@ -32,6 +32,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REPORT_CACHE_DIR": str(Path(instance_path) / "reports"),
         "REPORT_TIMEOUT_SECONDS": 120,
         "REPORT_MEMORY_LIMIT_MB": 1024,
+        # Renders run at a lower CPU priority than the web workers (os.nice increment), so that a
+        # burst of reports slows the reports, not the answering.
+        "REPORT_NICE": 10,
         "REDIS_URL": None,  # when set, reports render in an RQ worker (flask reports worker)
         "REPORT_QUEUE": "reports",
         "LANGUAGES": list(KNOWN_LOCALES),  # the enabled subset of KNOWN_LOCALES
@@ -50,6 +53,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # every request but an evidence upload
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,  # one evidence file
         "EVIDENCE_DIR": str(Path(instance_path) / "evidence"),
+        "EVIDENCE_STORAGE": "local",  # or "s3": see storage.py
+        "EVIDENCE_S3_BUCKET": None,
+        "EVIDENCE_S3_PREFIX": "evidence",
+        "EVIDENCE_S3_ENDPOINT_URL": None,  # an S3-compatible server other than AWS
+        "EVIDENCE_S3_REGION": None,
         "MAX_TEXT_LENGTH": 20_000,
         "DEMO_PASSWORD": "demo-password",  # the demo's published login  # nosec B105
         "LOGIN_RATE_LIMIT": "10 per minute",  # login attempts per address
@@ -84,9 +92,15 @@ _ENVIRONMENT: dict[str, type] = {
     "QUESTIONNAIRES_DIR": str,
     "REPORT_CACHE_DIR": str,
     "EVIDENCE_DIR": str,
+    "EVIDENCE_STORAGE": str,
+    "EVIDENCE_S3_BUCKET": str,
+    "EVIDENCE_S3_PREFIX": str,
+    "EVIDENCE_S3_ENDPOINT_URL": str,
+    "EVIDENCE_S3_REGION": str,
     "MAX_UPLOAD_BYTES": int,
     "REPORT_TIMEOUT_SECONDS": int,
     "REPORT_MEMORY_LIMIT_MB": int,
+    "REPORT_NICE": int,
     "REDIS_URL": str,
     "REPORT_QUEUE": str,
     "SQLITE_SYNCHRONOUS": str,

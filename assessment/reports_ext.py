@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, is_dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -23,8 +23,16 @@ def init_app(app: Flask) -> None:
     Path(app.config["REPORT_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
+def _plain(value: object) -> object:
+    # json.dumps walks the nested dataclasses itself; dataclasses.asdict would deep-copy them
+    # all first, which cost more than everything else a cached download does.
+    if is_dataclass(value) and not isinstance(value, type):
+        return value.__dict__
+    return str(value)
+
+
 def cache_key(report: GapReport, lang: str, paper: str = "a4") -> str:
-    payload = json.dumps(asdict(report), sort_keys=True, default=str, ensure_ascii=False)
+    payload = json.dumps(report, sort_keys=True, default=_plain, ensure_ascii=False)
     digest = hashlib.sha256(f"{template_fingerprint()}|{lang}|{paper}|{payload}".encode())
     return digest.hexdigest()
 
@@ -59,6 +67,7 @@ def gap_report_pdf(report: GapReport, lang: str, paper: str = "a4") -> Path | Pe
         lang,
         timeout=config["REPORT_TIMEOUT_SECONDS"],
         memory_mb=config["REPORT_MEMORY_LIMIT_MB"],
+        nice=config["REPORT_NICE"],
     )
     partial = path.with_suffix(f".{os.getpid()}.part")
     partial.write_bytes(pdf)

@@ -7,6 +7,7 @@ can make it work for a long time; a child that exits after each job keeps the we
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 from multiprocessing.connection import Connection
 
@@ -17,9 +18,12 @@ class RenderFailed(RuntimeError):
     pass
 
 
-def _child(conn: Connection, report: GapReport, lang: str, memory_mb: int) -> None:
+def _child(conn: Connection, report: GapReport, lang: str, memory_mb: int, nice: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # Below the web workers' priority: a render uses what CPU the answering leaves free.
+    if nice:
+        os.nice(nice)
     try:
         from .render import render_pdf
 
@@ -32,10 +36,14 @@ def _child(conn: Connection, report: GapReport, lang: str, memory_mb: int) -> No
         conn.close()
 
 
-def render_pdf_isolated(report: GapReport, lang: str, *, timeout: float, memory_mb: int) -> bytes:
+def render_pdf_isolated(
+    report: GapReport, lang: str, *, timeout: float, memory_mb: int, nice: int = 0
+) -> bytes:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, report, lang, memory_mb), daemon=True)
+    process = context.Process(
+        target=_child, args=(sender, report, lang, memory_mb, nice), daemon=True
+    )
     process.start()
     sender.close()
     try:

@@ -24,7 +24,7 @@ from enum import StrEnum
 from statistics import fmean, median
 
 from assessment.framework import Framework
-from assessment.framework.schema import Band, DomainKind, Indicator
+from assessment.framework.schema import Band, DomainKind, Indicator, QuestionType
 
 MAX_LEVEL = 4
 DEFAULT_TARGET = 3
@@ -194,6 +194,13 @@ def _rating(indicator: Indicator, responses: Responses) -> float | None:
     return fmean(levels) if levels else None
 
 
+def _median(values: list[int]) -> float:
+    """statistics.median, without its generality: this runs for every question of every score."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def score_indicator(
     indicator: Indicator,
     government: Responses,
@@ -202,9 +209,45 @@ def score_indicator(
     target: int | None = None,
     triggered_by: Collection[str] = (),
 ) -> IndicatorScore:
-    scored = indicator.scored_questions
-    g = _rating(indicator, government)
-    peer_ratings = tuple(r for rv in reviewers if (r := _rating(indicator, rv)) is not None)
+    # One pass over the scored questions gathers everything: scoring a thousand assessments
+    # must stay well under a second.
+    own_levels: list[int] = []
+    reviewer_levels: list[list[int]] = [[] for _ in reviewers]
+    low = evidenced = 0
+    unevidenced_high = []
+    question_scores = []
+    answered = Status.ANSWERED
+    for question in indicator.questions:
+        if question.type is not QuestionType.SCALE:
+            continue
+        qid = question.id
+        own = government.get(qid)
+        g_level = None
+        if own is not None and own.status is answered and own.level is not None:
+            g_level = own.level
+            own_levels.append(g_level)
+            if own.confidence is Confidence.LOW:
+                low += 1
+            if own.has_evidence:
+                evidenced += 1
+            elif g_level > UNEVIDENCED_ABOVE:
+                unevidenced_high.append(qid)
+        peers = []
+        for k, responses in enumerate(reviewers):
+            rating = responses.get(qid)
+            if rating is not None and rating.status is answered and rating.level is not None:
+                peers.append(rating.level)
+                reviewer_levels[k].append(rating.level)
+        if peers:
+            p_level: float | None = _median(peers)
+            lower = float(p_level if g_level is None else min(g_level, p_level))
+        else:
+            p_level = None
+            lower = None if g_level is None else float(g_level)
+        question_scores.append(QuestionScore(qid, g_level, p_level, lower))
+
+    g = fmean(own_levels) if own_levels else None
+    peer_ratings = tuple(fmean(levels) for levels in reviewer_levels if levels)
     p = median(peer_ratings) if peer_ratings else None
 
     if validated is not None:
@@ -214,9 +257,8 @@ def score_indicator(
     else:
         current = g if g is not None else p
 
-    rated = [r for q in scored if (r := government.get(q.id)) is not None and r.rated]
-    low = sum(1 for r in rated if r.confidence is Confidence.LOW)
-    low_confidence = bool(rated) and low * 2 > len(rated)
+    rated = len(own_levels)
+    low_confidence = rated > 0 and low * 2 > rated
     contested = g is not None and p is not None and abs(g - p) >= CONTESTED_DISTANCE
     goal = target if target is not None else default_target(indicator)
 
@@ -230,21 +272,6 @@ def score_indicator(
         if contested or low_confidence:
             priority += DOUBT_BONUS
         band = band_for(priority)
-
-    question_scores = []
-    for q in scored:
-        own = government.get(q.id)
-        g_level = own.level if own is not None and own.rated else None
-        peers = [
-            r.level
-            for rv in reviewers
-            if (r := rv.get(q.id)) is not None and r.rated and r.level is not None
-        ]
-        p_level = median(peers) if peers else None
-        known = [x for x in (g_level, p_level) if x is not None]
-        question_scores.append(
-            QuestionScore(q.id, g_level, p_level, float(min(known)) if known else None)
-        )
 
     return IndicatorScore(
         id=indicator.id,
@@ -264,16 +291,9 @@ def score_indicator(
         triggered_by=tuple(sorted(triggered_by)),
         questions=len(indicator.questions),
         answered=sum(1 for q in indicator.questions if q.id in government),
-        rated=len(rated),
-        evidenced=sum(1 for r in rated if r.has_evidence),
-        unevidenced_high=tuple(
-            q.id
-            for q in scored
-            if (r := government.get(q.id)) is not None
-            and r.rated
-            and (r.level or 0) > UNEVIDENCED_ABOVE
-            and not r.has_evidence
-        ),
+        rated=rated,
+        evidenced=evidenced,
+        unevidenced_high=tuple(unevidenced_high),
         question_scores=tuple(question_scores),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,8 +23,10 @@ from ..models import (
     Assessment,
     Country,
     Membership,
+    Review,
     TriggerFlag,
     User,
+    ValidatedScore,
     utcnow,
 )
 from ..scoring import AssessmentScore, Confidence, Response, Status, score_assessment
@@ -410,16 +413,36 @@ def open_assessment(
     return assessment
 
 
-def visible_assessments(session: Session, user: User) -> list[Assessment]:
-    query = (
-        select(Assessment)
-        .options(selectinload(Assessment.country))
-        .order_by(Assessment.cycle.desc(), Assessment.id)
-    )
+LIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    items: list[Assessment]
+    page: int
+    pages: int
+    total: int
+
+
+def visible_assessments(
+    session: Session, user: User, page: int = 1, per_page: int = LIST_PAGE_SIZE
+) -> AssessmentPage:
+    """One page of the assessments the user may see, newest cycle first: the secretariat may
+    have thousands, so the list is paged."""
+    query = select(Assessment)
     if not user.is_admin:
         countries = [m.country_id for m in user.memberships]
         query = query.where(Assessment.country_id.in_(countries))
-    return list(session.scalars(query))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = session.scalars(
+        query.options(selectinload(Assessment.country))
+        .order_by(Assessment.cycle.desc(), Assessment.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return AssessmentPage(list(items), page, pages, total)
 
 
 def progress(
@@ -470,22 +493,49 @@ def as_responses(answers: dict[str, Answer]) -> dict[str, Response]:
 
 def score(session: Session, framework: Framework, assessment: Assessment) -> AssessmentScore:
     """G from the government's answers, P from the submitted reviews, V from the workshop."""
-    from .review import outcomes, reviewer_responses, submitted_reviews
+    return score_many(session, lambda _a: framework, [assessment])[assessment.id]
 
-    answers = get_answers(session, assessment)
-    validated = {
-        i: v.level
-        for i, v in outcomes(session, assessment).items()
-        if v.outcome == "validated" and v.level is not None
+
+def score_many(
+    session: Session,
+    framework_of: Callable[[Assessment], Framework],
+    assessments: list[Assessment],
+) -> dict[int, AssessmentScore]:
+    """Score several assessments with one query per kind of row, however many there are."""
+    from .review import reviewer_responses
+
+    ids = [a.id for a in assessments]
+    answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
+    for answer in session.scalars(select(Answer).where(Answer.assessment_id.in_(ids))):
+        answers[answer.assessment_id][answer.question_id] = answer
+    validated: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for outcome in session.scalars(
+        select(ValidatedScore).where(
+            ValidatedScore.assessment_id.in_(ids),
+            ValidatedScore.outcome == "validated",
+            ValidatedScore.level.is_not(None),
+        )
+    ):
+        validated[outcome.assessment_id][outcome.indicator_id] = outcome.level  # type: ignore[assignment]
+    reviews: dict[int, list[Review]] = {i: [] for i in ids}
+    for review in session.scalars(
+        select(Review)
+        .where(Review.assessment_id.in_(ids), Review.submitted_at.is_not(None))
+        .options(selectinload(Review.ratings))
+        .order_by(Review.id)
+    ):
+        reviews[review.assessment_id].append(review)
+    return {
+        a.id: score_assessment(
+            framework_of(a),
+            as_responses(answers[a.id]),
+            reviewer_responses(reviews[a.id]),
+            validated=validated[a.id],
+            targets=a.targets or {},
+            triggers_set={t.trigger_id for t in a.triggers},
+        )
+        for a in assessments
     }
-    return score_assessment(
-        framework,
-        as_responses(answers),
-        reviewer_responses(submitted_reviews(session, assessment)),
-        validated=validated,
-        targets=assessment.targets or {},
-        triggers_set={t.trigger_id for t in assessment.triggers},
-    )
 
 
 def set_triggers(

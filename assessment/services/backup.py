@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from ..storage import EvidenceStore, LocalStore
+
 EVIDENCE_NAME = re.compile(r"^evidence/[0-9a-f]{32}$")
 FORMAT = 1
 
@@ -44,8 +46,13 @@ def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def backup(engine: Engine, evidence_dir: Path, output: Path) -> dict[str, object]:
+def _store(evidence: EvidenceStore | Path) -> EvidenceStore:
+    return LocalStore(evidence) if isinstance(evidence, Path) else evidence
+
+
+def backup(engine: Engine, evidence: EvidenceStore | Path, output: Path) -> dict[str, object]:
     """Write the archive; return its manifest."""
+    files = _store(evidence)
     dialect = engine.dialect.name
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / ("database.sqlite" if dialect == "sqlite" else "database.pgdump")
@@ -63,31 +70,29 @@ def backup(engine: Engine, evidence_dir: Path, output: Path) -> dict[str, object
                 raise BackupError(f"pg_dump failed: {run.stderr.strip()}")
         else:
             raise BackupError(f"no backup for {dialect}")
-        files = (
-            sorted(p for p in evidence_dir.iterdir() if p.is_file())
-            if evidence_dir.is_dir()
-            else []
-        )
+        names = list(files.names())
         manifest = {
             "format": FORMAT,
             "database": dialect,
             "created": datetime.now(UTC).isoformat(),
             "tables": _counts(engine),
-            "evidence_files": len(files),
+            "evidence_files": len(names),
         }
         partial = output.with_suffix(output.suffix + ".part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
             archive.write(dump, dump.name)
-            for path in files:
-                if re.fullmatch(r"[0-9a-f]{32}", path.name):
-                    archive.write(path, f"evidence/{path.name}")
+            for name in names:  # one file in memory at a time (at most MAX_UPLOAD_BYTES)
+                archive.writestr(f"evidence/{name}", files.read(name))
         partial.replace(output)
     return manifest
 
 
-def restore(engine: Engine, evidence_dir: Path, archive_path: Path) -> dict[str, object]:
-    """Restore an archive into the (empty) database and evidence folder of this installation."""
+def restore(
+    engine: Engine, evidence: EvidenceStore | Path, archive_path: Path
+) -> dict[str, object]:
+    """Restore an archive into the (empty) database and evidence store of this installation."""
+    files = _store(evidence)
     with zipfile.ZipFile(archive_path) as archive:
         try:
             manifest = json.loads(archive.read("manifest.json"))
@@ -121,11 +126,10 @@ def restore(engine: Engine, evidence_dir: Path, archive_path: Path) -> dict[str,
                 )
                 if run.returncode != 0:
                     raise BackupError(f"pg_restore failed: {run.stderr.strip()[:500]}")
-        evidence_dir.mkdir(parents=True, exist_ok=True)
         for member in archive.namelist():
             # Only files we wrote, by their exact shape: no path can climb out of the folder.
             if EVIDENCE_NAME.match(member):
-                (evidence_dir / member.split("/", 1)[1]).write_bytes(archive.read(member))
+                files.put(member.split("/", 1)[1], archive.read(member))
     return manifest
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..framework import FrameworkRegistry
 from ..models import Assessment, Country
 from ..scoring import AssessmentScore
-from .assessments import score
+from .assessments import score, score_many
 
 STEADY = 0.25  # a change smaller than this is "unchanged"
 
@@ -131,25 +131,38 @@ class CountryRow:
 
 def regional_overview(session: Session, registry: FrameworkRegistry) -> list[CountryRow]:
     """Each consenting country's latest national assessment (validated or published first)."""
-    rows = []
-    countries = session.scalars(
-        select(Country).where(Country.shares_results.is_(True)).order_by(Country.name)
+    countries = list(
+        session.scalars(
+            select(Country).where(Country.shares_results.is_(True)).order_by(Country.name)
+        )
     )
+    # Every national assessment of those countries in one query, newest cycle first.
+    candidates: dict[int, list[Assessment]] = {c.id: [] for c in countries}
+    for assessment in session.scalars(
+        select(Assessment)
+        .join(Country, Country.id == Assessment.country_id)
+        .where(Country.shares_results.is_(True), Assessment.area == "")
+        .options(selectinload(Assessment.triggers))
+        .order_by(Assessment.cycle.desc(), Assessment.id)
+    ):
+        candidates[assessment.country_id].append(assessment)
+    chosen: dict[int, Assessment] = {}
     for country in countries:
-        candidates = list(
-            session.scalars(
-                select(Assessment)
-                .where(Assessment.country_id == country.id, Assessment.area == "")
-                .options(selectinload(Assessment.triggers))
-                .order_by(Assessment.cycle.desc())
+        found = candidates[country.id]
+        if found:
+            settled = [a for a in found if a.state in ("validated", "published")]
+            chosen[country.id] = (settled or found)[0]
+    results = score_many(
+        session, lambda a: registry.get(a.framework_version), list(chosen.values())
+    )
+    rows = []
+    for country in countries:
+        if country.id in chosen:
+            assessment = chosen[country.id]
+            result = results[assessment.id]
+            rows.append(
+                CountryRow(
+                    country, assessment, {d.code: d.score for d in result.domains}, result.overall
+                )
             )
-        )
-        if not candidates:
-            continue
-        settled = [a for a in candidates if a.state in ("validated", "published")]
-        chosen = (settled or candidates)[0]
-        result = score(session, registry.get(chosen.framework_version), chosen)
-        rows.append(
-            CountryRow(country, chosen, {d.code: d.score for d in result.domains}, result.overall)
-        )
     return rows

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import secrets
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..db import begin_write
 from ..models import Assessment, EvidenceFile, User, utcnow
+from ..storage import EvidenceStore
 from . import audit
 
 
@@ -81,7 +80,7 @@ def _safe_name(name: str) -> str:
 
 def store(
     session: Session,
-    folder: Path,
+    files: EvidenceStore,
     assessment: Assessment,
     question_id: str,
     actor: User,
@@ -96,14 +95,7 @@ def store(
         raise RejectedFile(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
     kind = sniff(data[:16], data)
     stored_name = secrets.token_hex(16)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f"{stored_name}.part"
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, folder / stored_name)
-    except OSError:
-        partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
-        raise
+    files.put(stored_name, data)
     display = _safe_name(filename)
     if not display.lower().endswith("." + kind.extension):
         display = f"{display.rsplit('.', 1)[0] if '.' in display else display}.{kind.extension}"
@@ -137,7 +129,7 @@ def store(
     try:
         session.commit()
     except Exception:
-        (folder / stored_name).unlink(missing_ok=True)  # no file without its record
+        files.delete(stored_name)  # no file without its record
         raise
     return record
 

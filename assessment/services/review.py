@@ -293,6 +293,8 @@ def sides(
 ) -> dict[str, list[SideLine]]:
     """Per question: the government's answer (who is ""), then each submitted review's rating."""
     found: dict[str, list[SideLine]] = {qid: [] for qid in question_ids}
+    # Each review's ratings by question, once: not a scan of every rating per question.
+    rated = [(review, {r.question_id: r for r in review.ratings}) for review in reviews]
     for qid in question_ids:
         answer = answers.get(qid)
         if answer is not None:
@@ -307,8 +309,8 @@ def sides(
                     answer.evidence,
                 )
             )
-        for review in reviews:
-            rating = next((r for r in review.ratings if r.question_id == qid), None)
+        for review, ratings in rated:
+            rating = ratings.get(qid)
             if rating is not None:
                 found[qid].append(
                     SideLine(

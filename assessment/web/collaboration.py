@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
@@ -15,6 +16,7 @@ from ..i18n import current_language
 from ..models import EvidenceFile
 from ..services import comments as comment_service
 from ..services import evidence as evidence_service
+from ..storage import evidence_store
 from .forms import ActionForm, CommentForm
 from .loading import assessment_or_404, framework_of
 
@@ -80,7 +82,7 @@ def upload(assessment_id: int, question_id: str) -> Response:
     try:
         evidence_service.store(
             db_session(),
-            Path(current_app.config["EVIDENCE_DIR"]),
+            evidence_store(),
             assessment,
             question_id,
             current_user,
@@ -123,11 +125,17 @@ def _file_or_404(assessment_id: int, file_id: int) -> EvidenceFile:
 def download(assessment_id: int, file_id: int) -> Response:
     assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
     record = _file_or_404(assessment_id, file_id)
-    path = Path(current_app.config["EVIDENCE_DIR"]) / record.stored_name
-    if not path.is_file():
-        abort(404)
+    files = evidence_store()
+    path = files.local_path(record.stored_name)
+    if path is None:
+        try:
+            source: Path | io.BytesIO = io.BytesIO(files.read(record.stored_name))
+        except FileNotFoundError:
+            abort(404)
+    else:
+        source = path
     response = send_file(
-        path,
+        source,
         mimetype=record.content_type,
         as_attachment=True,
         download_name=record.original_name,

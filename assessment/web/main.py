@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from werkzeug.wrappers import Response
@@ -34,9 +34,13 @@ def healthz() -> tuple[Response, int]:
 @login_required
 def home() -> str:
     session = db_session()
-    assessments = visible_assessments(session, current_user)
+    page = request.args.get("page", "1")
+    listing = visible_assessments(
+        session, current_user, int(page) if page.isdigit() and len(page) < 7 else 1
+    )
     return render_template(
         "home.html",
-        assessments=assessments,
-        progress=progress(session, registry(), assessments),
+        assessments=listing.items,
+        listing=listing,
+        progress=progress(session, registry(), listing.items),
     )

@@ -95,16 +95,15 @@ class Served:
 def gunicorn(env: dict[str, str], *, workers: int = 3) -> Iterator[Served]:
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
+        # The repository's own gunicorn settings (preload, threads, recycling): the ones in use.
         [
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "30",
             "--graceful-timeout",
             "5",
             "--log-level",
@@ -112,7 +111,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 3) -> Iterator[Served]:
             "wsgi:app",
         ],
         cwd=ROOT,
-        env=env,
+        env={**env, "WEB_CONCURRENCY": str(workers), "WEB_ACCESS_LOG": "off"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

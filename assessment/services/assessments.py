@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..access import Action, allowed, can_open_assessment
+from ..access import Action, allowed, can_open_assessment, role_of
 from ..db import begin_write
 from ..framework import Framework, FrameworkRegistry
 from ..framework.schema import Question, QuestionType
@@ -365,6 +365,9 @@ def open_assessment(
     cycle, area = cycle.strip(), area.strip()
     if not cycle:
         raise ValueError("a cycle is required")
+    limited_to = actor.area_in(country.id)
+    if limited_to is not None and area != limited_to:
+        raise AccessDenied("a focal point limited to one area opens that area's assessments only")
     begin_write(session)
     duplicate = session.scalar(
         select(Assessment.id).where(
@@ -419,7 +422,8 @@ def visible_assessments(session: Session, user: User) -> list[Assessment]:
     if not user.is_admin:
         countries = [m.country_id for m in user.memberships]
         query = query.where(Assessment.country_id.in_(countries))
-    return list(session.scalars(query))
+    # A membership limited to one area sees that area's assessments only.
+    return [a for a in session.scalars(query) if role_of(user, a) is not None or user.is_admin]
 
 
 def get_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
@@ -467,6 +471,34 @@ def score(session: Session, framework: Framework, assessment: Assessment) -> Ass
     )
 
 
+class InvalidTriggerDate(UserError):
+    pass
+
+
+EARLIEST_TRIGGER_YEAR, LATEST_TRIGGER_YEAR = 1900, 2200
+
+
+def parse_trigger_dates(posted: dict[str, str]) -> dict[str, date | None]:
+    """The expected dates from the checklist form (YYYY-MM-DD, empty for unknown)."""
+    dates: dict[str, date | None] = {}
+    for trigger_id, raw in posted.items():
+        if not raw:
+            dates[trigger_id] = None
+            continue
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidTriggerDate(
+                N_("the date of %(trigger)s is not a date (YYYY-MM-DD)"), trigger=trigger_id
+            ) from None
+        if not EARLIEST_TRIGGER_YEAR <= day.year <= LATEST_TRIGGER_YEAR:
+            raise InvalidTriggerDate(
+                N_("the date of %(trigger)s is out of range"), trigger=trigger_id
+            )
+        dates[trigger_id] = day
+    return dates
+
+
 def set_triggers(
     session: Session,
     framework: Framework,
@@ -474,8 +506,11 @@ def set_triggers(
     actor: User,
     chosen: set[str],
     notes: dict[str, str],
+    dates: dict[str, date | None] | None = None,
 ) -> None:
-    """Set exactly the chosen context triggers (unknown ids are ignored), with their notes."""
+    """Set exactly the chosen context triggers (unknown ids are ignored), with their notes and
+    the dates they are expected on, where known."""
+    dates = dates or {}
     valid = {t.id for t in framework.triggers}
     chosen = chosen & valid
     begin_write(session)
@@ -494,6 +529,7 @@ def set_triggers(
         )
     for trigger_id in sorted(chosen):
         note = (notes.get(trigger_id) or "").replace("\x00", "").strip()[:2000] or None
+        expected = dates.get(trigger_id)
         flag = current.get(trigger_id)
         if flag is None:
             session.add(
@@ -501,6 +537,7 @@ def set_triggers(
                     assessment_id=assessment.id,
                     trigger_id=trigger_id,
                     note=note,
+                    expected_on=expected,
                     set_by_id=actor.id,
                 )
             )
@@ -512,9 +549,9 @@ def set_triggers(
                 trigger_id,
                 assessment_id=assessment.id,
                 old={"set": False},
-                new={"set": True, "note": note},
+                new={"set": True, "note": note, "expected_on": _iso(expected)},
             )
-        elif flag.note != note:
+        elif flag.note != note or flag.expected_on != expected:
             audit.record(
                 session,
                 actor,
@@ -522,9 +559,14 @@ def set_triggers(
                 "trigger",
                 trigger_id,
                 assessment_id=assessment.id,
-                old={"note": flag.note},
-                new={"note": note},
+                old={"note": flag.note, "expected_on": _iso(flag.expected_on)},
+                new={"note": note, "expected_on": _iso(expected)},
             )
             flag.note = note
+            flag.expected_on = expected
     session.commit()
     session.expire(assessment, ["triggers"])
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

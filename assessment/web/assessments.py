@@ -359,7 +359,7 @@ def context(assessment_id: int) -> str | Response:
     framework = framework_of(assessment)
     can_edit = allowed(current_user, Action.ANSWER, assessment, "CTX")
     form = TriggersForm()
-    posted_dates: dict[str, str] = {}
+    posted: dict[str, Any] | None = None  # what was typed, shown again when it is refused
     status = 200
     if request.method == "POST":
         if not can_edit:
@@ -382,6 +382,7 @@ def context(assessment_id: int) -> str | Response:
                 )
             except service.InvalidTriggerDate as error:
                 flash(_("Not saved: %(reason)s.", reason=error_text(error)), "error")
+                posted = {"chosen": chosen, "notes": notes, "dates": posted_dates}
                 status = 400
             else:
                 flash(_("The context checklist is saved."), "success")
@@ -392,7 +393,7 @@ def context(assessment_id: int) -> str | Response:
         assessment=assessment,
         framework=framework,
         flags=flags,
-        posted_dates=posted_dates,
+        posted=posted,
         form=form,
         can_edit=can_edit,
     ), status

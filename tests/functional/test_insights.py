@@ -259,3 +259,23 @@ def test_an_administrator_limits_a_membership_to_an_area(
         select(Membership).where(Membership.user_id == world.contributor.id)
     )
     assert membership.area == "North"
+
+
+def test_the_demo_country_has_two_areas_a_dated_trigger_and_reforms_out_of_step(
+    app: Flask, client: FlaskClient, session: Session
+) -> None:
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    national = session.scalar(
+        select(Assessment).where(Assessment.cycle == "2025", Assessment.area == "")
+    )
+    login(client, "focal@demo.example", app.config["DEMO_PASSWORD"])
+    page = client.get(f"/en/assessments/{national.id}/insights").text
+    section = page[page.index('id="out-of-step"') : page.index('id="atrocity-types"')]
+    assert '<span class="id">JUS-7</span>' in section and '<span class="id">JUS-2</span>' in section
+    windows = page[page.index('id="windows"') : page.index('id="areas"')]
+    assert '<span class="id">CTX-1</span> <span class="tag tag-warn">' in windows  # dated
+    assert "Set, with no date given" in windows  # CTX-4
+    areas = page[page.index('id="areas"') :]
+    assert "Northern Province" in areas and "Coastal Region" in areas
+    arabic = client.get(f"/ar/assessments/{national.id}/insights").text
+    assert 'dir="rtl"' in arabic and "إصلاحات غير متوازنة" in arabic

@@ -279,3 +279,21 @@ def test_the_demo_country_has_two_areas_a_dated_trigger_and_reforms_out_of_step(
     assert "Northern Province" in areas and "Coastal Region" in areas
     arabic = client.get(f"/ar/assessments/{national.id}/insights").text
     assert 'dir="rtl"' in arabic and "إصلاحات غير متوازنة" in arabic
+
+
+def test_the_team_of_an_area_leaves_out_members_limited_to_another_area(
+    world: World, session: Session, app: Flask
+) -> None:
+    from assessment.services.team import members
+
+    north, south = _areas(session, world, app)
+    membership = session.scalar(
+        select(Membership).where(Membership.user_id == world.contributor.id)
+    )
+    membership.area = "South"
+    session.commit()
+    session.expire_all()
+    north, south = session.get(Assessment, north.id), session.get(Assessment, south.id)
+    assert world.contributor.email not in [u.email for u, _r, _s in members(session, north)]
+    assert world.contributor.email in [u.email for u, _r, _s in members(session, south)]
+    assert world.focal.email in [u.email for u, _r, _s in members(session, north)]

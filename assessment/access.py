@@ -21,6 +21,11 @@ class Action(StrEnum):
 
 
 def role_of(user: User, assessment: Assessment) -> Role | None:
+    """The user's role for this assessment: none for another country, and none for another area
+    than the one their membership is limited to (nor for the national assessment then)."""
+    area = user.area_in(assessment.country_id)
+    if area is not None and area != assessment.area:
+        return None
     return user.role_in(assessment.country_id)
 
 

@@ -328,13 +328,21 @@ def report_pack(
 def report_render(assessment_id: int, lang: str, output: Path, paper: str) -> None:
     """Render the gap report of an assessment to a PDF file."""
     from .reports.render import render_pdf
-    from .services.reporting import gap_report_data
+    from .services.reporting import cycle_areas, gap_report_data
 
     _language(lang)
     with database().session() as session:
         assessment = _assessment(session, assessment_id)
         framework = registry().localized(assessment.framework_version, lang)
-        data = gap_report_data(session, framework, assessment, lang, on=date.today())
+        # The operator's command: every area of the cycle is compared.
+        data = gap_report_data(
+            session,
+            framework,
+            assessment,
+            lang,
+            on=date.today(),
+            areas=cycle_areas(session, assessment),
+        )
     output.write_bytes(render_pdf(data, lang, paper))
     click.echo(f"wrote {output}")
 

@@ -104,6 +104,13 @@ class User(Base):
                 return Role(membership.role)
         return None
 
+    def area_in(self, country_id: int) -> str | None:
+        """The one area of the country the user's membership is limited to, if any."""
+        for membership in self.memberships:
+            if membership.country_id == country_id:
+                return membership.area or None
+        return None
+
 
 class Country(Base):
     __tablename__ = "countries"
@@ -128,6 +135,9 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
+    # Limits the membership to the assessments of one named area; None is the whole country
+    # and every area in it.
+    area: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship(back_populates="memberships")
     country: Mapped[Country] = relationship()
@@ -210,6 +220,8 @@ class TriggerFlag(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
     trigger_id: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
+    # When the event is expected (an election day, the census), where known: it opens a window.
+    expected_on: Mapped[date | None] = mapped_column(Date)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

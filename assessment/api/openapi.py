@@ -143,8 +143,13 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
         },
         "AssessmentList": {
             "type": "object",
-            "required": ["assessments"],
-            "properties": {"assessments": {"type": "array", "items": _ref("Assessment")}},
+            "required": ["assessments", "page", "pages", "total"],
+            "properties": {
+                "assessments": {"type": "array", "items": _ref("Assessment")},
+                "page": {"type": "integer", "minimum": 1},
+                "pages": {"type": "integer", "minimum": 1},
+                "total": {"type": "integer", "minimum": 0},
+            },
         },
         "Framework": {
             "type": "object",
@@ -444,8 +449,20 @@ def document(languages: list[str]) -> dict[str, Any]:
             "/assessments": {
                 "get": {
                     "operationId": "listAssessments",
-                    "summary": "The assessments you may see.",
-                    "responses": {"200": _json(_ref("AssessmentList"), "Assessments."), **COMMON},
+                    "summary": "The assessments you may see, newest cycle first, 50 a page.",
+                    "parameters": [
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "default": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json(_ref("AssessmentList"), "Assessments."),
+                        "422": _error("The page is not a whole number from 1."),
+                        **COMMON,
+                    },
                 }
             },
             "/assessments/{assessment_id}": {

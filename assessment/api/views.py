@@ -87,8 +87,16 @@ def _lang() -> str:
 
 @bp.get("/assessments")
 def assessments() -> Response:
-    found = service.visible_assessments(db_session(), current_user)
-    return jsonify(assessments=[serialise.assessment(a) for a in found])
+    page = request.args.get("page", "1")
+    if not (page.isdigit() and 0 < len(page) < 7 and int(page) >= 1):
+        raise ApiError(422, "page is a whole number from 1")
+    found = service.visible_assessments(db_session(), current_user, int(page))
+    return jsonify(
+        assessments=[serialise.assessment(a) for a in found.items],
+        page=found.page,
+        pages=found.pages,
+        total=found.total,
+    )
 
 
 @bp.get("/assessments/<int:assessment_id>")

@@ -274,10 +274,13 @@ def _cross_reference_problems(domains: list[Domain]) -> list[Problem]:
                 elif dependency.indicator == indicator.id:
                     problems.append(Problem(file, where, "an indicator cannot depend on itself"))
         for t, trigger in enumerate(domain.triggers):
-            for k, target in enumerate(trigger.raises):
-                if target not in indicator_ids:
-                    where = f"triggers[{t}]({trigger.id}).raises[{k}]"
-                    problems.append(Problem(file, where, f"no indicator {target} in the framework"))
+            for key in ("raises", "favours"):
+                for k, target in enumerate(getattr(trigger, key)):
+                    if target not in indicator_ids:
+                        where = f"triggers[{t}]({trigger.id}).{key}[{k}]"
+                        problems.append(
+                            Problem(file, where, f"no indicator {target} in the framework")
+                        )
 
     cycle = _find_cycle(graph)
     if cycle:

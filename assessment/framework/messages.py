@@ -63,12 +63,13 @@ def _indicator(i: Indicator, t: Translate) -> Indicator:
 
 
 def _trigger(trigger: Trigger, t: Translate) -> Trigger:
-    return trigger.model_copy(
-        update={
-            "text": t(f"{trigger.id} text", trigger.text),
-            "guidance": t(f"{trigger.id} guidance", trigger.guidance),
-        }
-    )
+    update = {
+        "text": t(f"{trigger.id} text", trigger.text),
+        "guidance": t(f"{trigger.id} guidance", trigger.guidance),
+    }
+    if trigger.window:
+        update["window"] = t(f"{trigger.id} window", trigger.window)
+    return trigger.model_copy(update=update)
 
 
 def translate_domain(domain: Domain, t: Translate) -> Domain:

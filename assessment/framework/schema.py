@@ -160,6 +160,17 @@ class Trigger(Strict):
     guidance: NonEmpty
     risk_factors: list[Literal[RISK_FACTORS]] = Field(min_length=1)  # type: ignore[valid-type]
     raises: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}-\d+$")]] = Field(min_length=1)
+    # The reforms the window favours: when the event is near, these are easier to carry.
+    favours: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}-\d+$")]] = Field(
+        default_factory=list
+    )
+    window: str | None = None  # why the window favours them, one or two sentences
+
+    @model_validator(mode="after")
+    def _window_explained(self) -> Trigger:
+        if self.favours and not (self.window and self.window.strip()):
+            raise ValueError("a trigger that favours reforms needs a 'window' saying why")
+        return self
 
 
 class Domain(Strict):

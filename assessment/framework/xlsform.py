@@ -158,6 +158,9 @@ def export_xlsform(versions: Mapping[str, Framework], labels: Labels | None = No
             tid = trigger.id
             w.keep(tid, "risk_factors", list(trigger.risk_factors))
             w.keep(tid, "raises", list(trigger.raises))
+            if trigger.favours:
+                w.keep(tid, "favours", list(trigger.favours))
+                w.keep(tid, "window", trigger.window)
             w.row(
                 "select_one yes_no",
                 tid,

@@ -6,9 +6,11 @@ from .data import (
     ContestedItem,
     EvidenceLine,
     GapReport,
+    Insights,
     ReportExtras,
     SideLine,
     build_gap_report,
+    build_insights,
 )
 from .isolation import RenderFailed, render_pdf_isolated
 
@@ -18,9 +20,11 @@ __all__ = [
     "ContestedItem",
     "EvidenceLine",
     "GapReport",
+    "Insights",
     "RenderFailed",
     "ReportExtras",
     "SideLine",
     "build_gap_report",
+    "build_insights",
     "render_pdf_isolated",
 ]

@@ -7,7 +7,7 @@ from datetime import date
 
 from ..framework import Framework
 from ..framework.schema import Band
-from ..scoring import AssessmentScore, IndicatorScore, coverage
+from ..scoring import AssessmentScore, IndicatorScore, coverage, insights
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,86 @@ class ReportExtras:
 
 
 @dataclass(frozen=True)
+class OutOfStepLine:
+    indicator: str
+    name: str
+    current: float
+    depends_on: str
+    depends_on_name: str
+    lagging_current: float
+    reason: str
+    advice: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class AtrocityTypeLine:
+    type: str
+    indicators: int
+    scored: int
+    established: int
+    share_established: float | None
+    score: float | None
+    gaps: tuple[tuple[str, str, str | None], ...]  # (indicator id, name, band)
+
+
+@dataclass(frozen=True)
+class WindowLine:
+    trigger: str
+    text: str
+    expected_on: date | None
+    note: str | None
+    window: str | None
+    urgent: tuple[tuple[str, str, str | None], ...]  # (indicator id, name, band)
+    favoured: tuple[tuple[str, str], ...]  # (indicator id, name)
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    id: str
+    name: str
+    cells: tuple[float | None, ...]  # one per area column
+
+
+@dataclass(frozen=True)
+class HeatDomain:
+    code: str
+    name: str
+    cells: tuple[float | None, ...]  # the domain's 0-100 score per column
+    rows: tuple[HeatRow, ...]
+
+
+@dataclass(frozen=True)
+class DivergenceLine:
+    indicator: str
+    name: str
+    national: float
+    area: str
+    area_score: float
+    difference: float
+
+
+@dataclass(frozen=True)
+class AreasCompared:
+    columns: tuple[str, ...]  # area names; "" is the whole country
+    current: int  # the column of the assessment the report is about
+    domains: tuple[HeatDomain, ...]
+    divergences: tuple[DivergenceLine, ...]  # only when the national assessment is in the table
+
+
+@dataclass(frozen=True)
+class Insights:
+    out_of_step: tuple[OutOfStepLine, ...]
+    atrocity_types: tuple[AtrocityTypeLine, ...]
+    window_start: date
+    window_end: date
+    windows: tuple[WindowLine, ...]  # dated within the coming twelve months
+    undated: tuple[WindowLine, ...]  # set without a date
+    elsewhere: tuple[tuple[str, str, date], ...]  # (trigger id, text, date) outside the window
+    areas: AreasCompared | None = None
+    dependencies: int = 0  # how many dependencies the framework holds
+
+
+@dataclass(frozen=True)
 class GapReport:
     info: AssessmentInfo
     generated_on: date
@@ -152,6 +232,7 @@ class GapReport:
     contested_items: tuple[ContestedItem, ...] = ()
     actions: tuple[ActionLine, ...] = ()
     evidence: tuple[EvidenceLine, ...] = ()
+    insights: Insights | None = None
 
     @property
     def contested(self) -> tuple[IndicatorRow, ...]:
@@ -210,6 +291,7 @@ def build_gap_report(
     generated_on: date,
     top: int | None = None,
     extras: ReportExtras | None = None,
+    insights: Insights | None = None,
 ) -> GapReport:
     rows = {i.id: _row(framework, i, extras) for i in score.indicators}
     domains = tuple(
@@ -269,8 +351,111 @@ def build_gap_report(
         else (),
         actions=extras.actions if extras else (),
         evidence=extras.evidence if extras else (),
+        insights=insights,
     )
 
 
 def _plain(rows: tuple[coverage.Coverage, ...]) -> tuple[CoverageRow, ...]:
     return tuple(CoverageRow(r.tag, r.indicators, r.scored, r.established, r.score) for r in rows)
+
+
+def build_insights(
+    framework: Framework,
+    score: AssessmentScore,
+    today: date,
+    triggers: dict[str, tuple[date | None, str | None]],
+    areas: list[tuple[str, AssessmentScore]] | None = None,
+    area: str = "",
+) -> Insights:
+    """The insights chapter: `triggers` maps each set trigger to (expected date, note); `areas`
+    holds (area name, scores) for the same cycle's assessments of the country, this one
+    included, that the reader may see."""
+    name = {i.id: i.name for i in framework.indicators}
+    band = {i.id: (i.band.value if i.band else None) for i in score.indicators}
+    trigger_of = {t.id: t for t in framework.triggers}
+
+    def window_line(w: insights.Window) -> WindowLine:
+        expected, note = triggers.get(w.trigger, (None, None))
+        return WindowLine(
+            trigger=w.trigger,
+            text=trigger_of[w.trigger].text,
+            expected_on=w.expected_on,
+            note=note,
+            window=w.window,
+            urgent=tuple((i, name[i], band[i]) for i in w.urgent),
+            favoured=tuple((i, name[i]) for i in w.favoured),
+        )
+
+    found = insights.windows(framework, score, {k: v[0] for k, v in triggers.items()}, today)
+    return Insights(
+        out_of_step=tuple(
+            OutOfStepLine(
+                o.indicator,
+                name[o.indicator],
+                o.current,
+                o.depends_on,
+                name[o.depends_on],
+                o.lagging_current,
+                o.reason,
+                o.advice,
+            )
+            for o in insights.out_of_step(framework, score)
+        ),
+        atrocity_types=tuple(
+            AtrocityTypeLine(
+                t.type,
+                len(t.indicators),
+                t.scored,
+                t.established,
+                t.share_established,
+                t.score,
+                tuple((i, name[i], band[i]) for i in t.gaps),
+            )
+            for t in insights.atrocity_lens(framework, score)
+        ),
+        window_start=found.start,
+        window_end=found.end,
+        windows=tuple(window_line(w) for w in found.coming),
+        undated=tuple(window_line(w) for w in found.undated),
+        elsewhere=tuple((t, trigger_of[t].text, d) for t, d in found.elsewhere),
+        areas=_areas(framework, areas, area) if areas and len(areas) > 1 else None,
+        dependencies=sum(len(i.depends_on) for i in framework.indicators),
+    )
+
+
+def _areas(
+    framework: Framework, areas: list[tuple[str, AssessmentScore]], area: str
+) -> AreasCompared:
+    ordered = sorted(areas, key=lambda a: (a[0] != "", a[0].casefold()))
+    columns = [insights.area_column(label, result) for label, result in ordered]
+    domains = tuple(
+        HeatDomain(
+            code=d.code,
+            name=d.name,
+            cells=tuple(c.domains.get(d.code) for c in columns),
+            rows=tuple(
+                HeatRow(i.id, i.name, tuple(c.scores.get(i.id) for c in columns))
+                for i in d.indicators
+            ),
+        )
+        for d in framework.domains
+        if d.indicators
+    )
+    national = next((c for c in columns if c.label == ""), None)
+    name = {i.id: i.name for i in framework.indicators}
+    divergences = (
+        tuple(
+            DivergenceLine(
+                d.indicator, name[d.indicator], d.national, d.area, d.area_score, d.difference
+            )
+            for d in insights.divergences(national, [c for c in columns if c.label != ""])
+        )
+        if national is not None
+        else ()
+    )
+    return AreasCompared(
+        columns=tuple(c.label for c in columns),
+        current=[c.label for c in columns].index(area) if area in [c.label for c in columns] else 0,
+        domains=domains,
+        divergences=divergences,
+    )

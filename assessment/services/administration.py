@@ -91,15 +91,22 @@ def add_user(
 
 
 def set_membership(
-    session: Session, actor: User, user: User, country: Country | None, role: Role | None
+    session: Session,
+    actor: User,
+    user: User,
+    country: Country | None,
+    role: Role | None,
+    area: str = "",
 ) -> None:
-    """A person works for one country in one role (or none: their access ends)."""
+    """A person works for one country in one role (or none: their access ends), in the whole
+    country or limited to one named area of it."""
     begin_write(session)
-    old = [(m.country.iso_code, m.role) for m in user.memberships]
+    old = [(m.country.iso_code, m.role, m.area) for m in user.memberships]
     user.memberships.clear()
     session.flush()
+    limited = area.replace("\x00", "").strip()[:200] or None
     if country is not None and role is not None:
-        user.memberships.append(Membership(country_id=country.id, role=role.value))
+        user.memberships.append(Membership(country_id=country.id, role=role.value, area=limited))
     audit.record(
         session,
         actor,
@@ -107,7 +114,7 @@ def set_membership(
         "user",
         user.id,
         old={"memberships": old},
-        new={"memberships": [(country.iso_code, role.value)] if country and role else []},
+        new={"memberships": [(country.iso_code, role.value, limited)] if country and role else []},
     )
     session.commit()
 

@@ -6,10 +6,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -368,6 +368,9 @@ def open_assessment(
     cycle, area = cycle.strip(), area.strip()
     if not cycle:
         raise ValueError("a cycle is required")
+    limited_to = actor.area_in(country.id)
+    if limited_to is not None and area != limited_to:
+        raise AccessDenied("a focal point limited to one area opens that area's assessments only")
     begin_write(session)
     duplicate = session.scalar(
         select(Assessment.id).where(
@@ -431,8 +434,18 @@ def visible_assessments(
     have thousands, so the list is paged."""
     query = select(Assessment)
     if not user.is_admin:
-        countries = [m.country_id for m in user.memberships]
-        query = query.where(Assessment.country_id.in_(countries))
+        # A membership limited to one area sees that area's assessments only (as role_of).
+        query = query.where(
+            or_(
+                false(),
+                *(
+                    and_(Assessment.country_id == m.country_id, Assessment.area == m.area)
+                    if m.area
+                    else Assessment.country_id == m.country_id
+                    for m in user.memberships
+                ),
+            )
+        )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -538,6 +551,34 @@ def score_many(
     }
 
 
+class InvalidTriggerDate(UserError):
+    pass
+
+
+EARLIEST_TRIGGER_YEAR, LATEST_TRIGGER_YEAR = 1900, 2200
+
+
+def parse_trigger_dates(posted: dict[str, str]) -> dict[str, date | None]:
+    """The expected dates from the checklist form (YYYY-MM-DD, empty for unknown)."""
+    dates: dict[str, date | None] = {}
+    for trigger_id, raw in posted.items():
+        if not raw:
+            dates[trigger_id] = None
+            continue
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidTriggerDate(
+                N_("the date of %(trigger)s is not a date (YYYY-MM-DD)"), trigger=trigger_id
+            ) from None
+        if not EARLIEST_TRIGGER_YEAR <= day.year <= LATEST_TRIGGER_YEAR:
+            raise InvalidTriggerDate(
+                N_("the date of %(trigger)s is out of range"), trigger=trigger_id
+            )
+        dates[trigger_id] = day
+    return dates
+
+
 def set_triggers(
     session: Session,
     framework: Framework,
@@ -545,8 +586,11 @@ def set_triggers(
     actor: User,
     chosen: set[str],
     notes: dict[str, str],
+    dates: dict[str, date | None] | None = None,
 ) -> None:
-    """Set exactly the chosen context triggers (unknown ids are ignored), with their notes."""
+    """Set exactly the chosen context triggers (unknown ids are ignored), with their notes and
+    the dates they are expected on, where known."""
+    dates = dates or {}
     valid = {t.id for t in framework.triggers}
     chosen = chosen & valid
     begin_write(session)
@@ -565,6 +609,7 @@ def set_triggers(
         )
     for trigger_id in sorted(chosen):
         note = (notes.get(trigger_id) or "").replace("\x00", "").strip()[:2000] or None
+        expected = dates.get(trigger_id)
         flag = current.get(trigger_id)
         if flag is None:
             session.add(
@@ -572,6 +617,7 @@ def set_triggers(
                     assessment_id=assessment.id,
                     trigger_id=trigger_id,
                     note=note,
+                    expected_on=expected,
                     set_by_id=actor.id,
                 )
             )
@@ -583,9 +629,9 @@ def set_triggers(
                 trigger_id,
                 assessment_id=assessment.id,
                 old={"set": False},
-                new={"set": True, "note": note},
+                new={"set": True, "note": note, "expected_on": _iso(expected)},
             )
-        elif flag.note != note:
+        elif flag.note != note or flag.expected_on != expected:
             audit.record(
                 session,
                 actor,
@@ -593,9 +639,14 @@ def set_triggers(
                 "trigger",
                 trigger_id,
                 assessment_id=assessment.id,
-                old={"note": flag.note},
-                new={"note": note},
+                old={"note": flag.note, "expected_on": _iso(flag.expected_on)},
+                new={"note": note, "expected_on": _iso(expected)},
             )
             flag.note = note
+            flag.expected_on = expected
     session.commit()
     session.expire(assessment, ["triggers"])
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

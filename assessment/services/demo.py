@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,13 +79,29 @@ def _demo_answer(question: Question, cycle: str) -> dict[str, object]:
     return {"value": "Two recruitment campaigns in the northern provinces; most recruits stayed."}
 
 
+# Reforms out of step, as prevention practice meets them: in the 2025 cycle, one reform ahead of
+# the one it depends on in each assessment (area "" is the whole country, settled in the workshop).
+OUT_OF_STEP_STORY: dict[str, dict[str, int]] = {
+    "": {"JUS-7": 3, "JUS-2": 1},  # an ombudsman whose findings no court enforces
+    "Northern Province": {"SEC-7": 4, "JUS-3": 1},  # complaints bodies, no court to try soldiers
+    "Coastal Region": {"SEC-6": 3, "INC-3": 0},  # disarmament without reintegration jobs
+}
+
+
 def _fill(
     session: Session, framework: Framework, assessment: Assessment, author: User, share: float
 ) -> None:
     questions = [q for d in framework.answerable_domains for i in d.indicators for q in i.questions]
     chosen = questions[: max(1, round(len(questions) * share))]
+    story = OUT_OF_STEP_STORY.get(assessment.area, {}) if assessment.cycle == "2025" else {}
     for question in chosen:
-        fields = {"status": "answered", **_demo_answer(question, assessment.cycle)}
+        # Areas get answers of their own, so the regions differ from each other.
+        key = f"{assessment.cycle}:{assessment.area}" if assessment.area else assessment.cycle
+        fields = {"status": "answered", **_demo_answer(question, key)}
+        level = story.get(question.id.split(".")[0])
+        if question.scored and level is not None:
+            fields = {"status": "answered", "level": level, "confidence": "high"}
+            fields["evidence"] = "Annual report of the responsible ministry, section 3."
         session.add(
             Answer(
                 assessment=assessment, question_id=question.id, updated_by_id=author.id, **fields
@@ -92,7 +109,9 @@ def _fill(
         )
 
 
-def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[DemoLogin]:
+def seed(
+    session: Session, registry: FrameworkRegistry, password: str, today: date | None = None
+) -> list[DemoLogin]:
     """Create whatever part of the demo is missing; return the demo logins."""
     framework = registry.current
     begin_write(session)
@@ -172,6 +191,10 @@ def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[D
     )
     if complete is not None and not complete.reviews:
         _review_and_validate(session, framework, complete, users)
+    if complete is not None:
+        _date_the_election(session, complete, today or date.today())
+    for area in DEMO_AREAS:
+        _area_assessment(session, framework, veridia, area, focal)
 
     draft = session.scalar(
         select(Assessment).where(
@@ -205,6 +228,64 @@ def seed(session: Session, registry: FrameworkRegistry, password: str) -> list[D
         DemoLogin(email, role.value if role else "administrator")
         for email, _name, role in DEMO_USERS
     ]
+
+
+DEMO_AREAS = ("Northern Province", "Coastal Region")
+ELECTION_IN_DAYS = 120  # the demo's election falls in the coming months, whenever it is seeded
+
+
+def _date_the_election(session: Session, assessment: Assessment, today: date) -> None:
+    """The national election flag carries a date a few months ahead, and a second trigger (an
+    expected economic shock) is set without one: the windows of opportunity have something
+    to show."""
+    flags = {f.trigger_id: f for f in assessment.triggers}
+    election = flags.get("CTX-1")
+    if election is not None and election.expected_on is None:
+        election.expected_on = today + timedelta(days=ELECTION_IN_DAYS)
+    if "CTX-4" not in flags:
+        session.add(
+            TriggerFlag(
+                assessment_id=assessment.id,
+                trigger_id="CTX-4",
+                note="Fuel subsidies are due to end; prices are expected to rise sharply.",
+            )
+        )
+
+
+def _area_assessment(
+    session: Session, framework: Framework, country: Country, area: str, focal: User
+) -> None:
+    """A submitted assessment of one area for the 2025 cycle, beside the national one."""
+    exists = session.scalar(
+        select(Assessment.id).where(
+            Assessment.country_id == country.id,
+            Assessment.cycle == "2025",
+            Assessment.area == area,
+        )
+    )
+    if exists is not None:
+        return
+    assessment = Assessment(
+        country=country,
+        cycle="2025",
+        area=area,
+        framework_version=framework.version,
+        state=State.SUBMITTED.value,
+        focal_point=focal,
+        created_by_id=focal.id,
+    )
+    session.add(assessment)
+    _fill(session, framework, assessment, focal, 1.0)
+    session.flush()
+    audit.record(
+        session,
+        None,
+        "seed",
+        "assessment",
+        assessment.id,
+        assessment_id=assessment.id,
+        new={"cycle": "2025", "area": area, "state": State.SUBMITTED.value},
+    )
 
 
 REVIEW_JUSTIFICATION = "Interviews with the affected communities and our monitoring data."
@@ -250,7 +331,19 @@ def _review_and_validate(
     session.expire(assessment, ["reviews"])
     facilitator = users["facilitator@demo.example"]
     result = score(session, framework, assessment)
-    for n, indicator_id in enumerate(needs_workshop(result)):
+    story = OUT_OF_STEP_STORY[""]
+    for indicator_id, level in story.items():
+        session.add(
+            ValidatedScore(
+                assessment_id=assessment.id,
+                indicator_id=indicator_id,
+                outcome="validated",
+                level=level,
+                note="Agreed in the workshop after reviewing the evidence together.",
+                recorded_by_id=facilitator.id,
+            )
+        )
+    for n, indicator_id in enumerate(i for i in needs_workshop(result) if i not in story):
         scores = result.indicator(indicator_id)
         if n % 3 == 2:
             session.add(

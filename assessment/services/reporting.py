@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from ..framework import Framework
 from ..labels import country_name
@@ -17,6 +19,7 @@ from ..reports import (
     GapReport,
     ReportExtras,
     build_gap_report,
+    build_insights,
 )
 from . import evidence as evidence_service
 from . import planning
@@ -30,9 +33,16 @@ def gap_report_data(
     assessment: Assessment,
     lang: str = "en",
     on: date | None = None,
+    areas: Sequence[Assessment] = (),
 ) -> GapReport:
-    """The report's data, with `framework` already in `lang` (see FrameworkRegistry.localized)."""
+    """The report's data, with `framework` already in `lang` (see FrameworkRegistry.localized).
+
+    `areas` are the same cycle's other assessments of the country (its areas, or the national
+    one) that the reader may see; the caller checks access. Those pinned to another framework
+    version are left out of the comparison, since their indicators may not match."""
     answers = get_answers(session, assessment)
+    result = score(session, framework, assessment)
+    today = on or date.today()
     info = AssessmentInfo(
         country=country_name(assessment.country.iso_code, assessment.country.name, lang),
         area=assessment.area,
@@ -40,13 +50,46 @@ def gap_report_data(
         state=assessment.state,
         framework_version=assessment.framework_version,
     )
+    compared = [(assessment.area, result)] + [
+        (other.area, score(session, framework, other))
+        for other in areas
+        if other.id != assessment.id
+        and other.country_id == assessment.country_id
+        and other.cycle == assessment.cycle
+        and other.framework_version == assessment.framework_version
+    ]
+    insights = build_insights(
+        framework,
+        result,
+        today,
+        {t.trigger_id: (t.expected_on, t.note) for t in assessment.triggers},
+        compared,
+        assessment.area,
+    )
     return build_gap_report(
         framework,
-        score(session, framework, assessment),
+        result,
         info,
         levels={qid: a.level for qid, a in answers.items()},
-        generated_on=on or date.today(),
+        generated_on=today,
         extras=_extras(session, framework, assessment, answers),
+        insights=insights,
+    )
+
+
+def cycle_areas(session: Session, assessment: Assessment) -> list[Assessment]:
+    """The country's assessments of the same cycle, the whole country and every area, this one
+    included (the caller keeps those the reader may see)."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(
+                Assessment.country_id == assessment.country_id,
+                Assessment.cycle == assessment.cycle,
+            )
+            .options(selectinload(Assessment.triggers), selectinload(Assessment.reviews))
+            .order_by(Assessment.area)
+        )
     )
 
 

@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access import role_of
 from ..db import begin_write
 from ..models import Assessment, Membership, Role, SectionAssignment, User
 from ..passwords import hash_password
@@ -121,7 +122,7 @@ def set_sections(
 ) -> None:
     if any(s not in valid_sections for s in sections):
         raise TeamError(N_("choose sections of this assessment"))
-    if user.role_in(assessment.country_id) is not Role.CONTRIBUTOR:
+    if role_of(user, assessment) is not Role.CONTRIBUTOR:
         raise TeamError(N_("only contributors are assigned sections"))
     begin_write(session)
     _set_sections(session, assessment, actor, user, sections)
@@ -169,7 +170,8 @@ def _set_sections(
 
 
 def members(session: Session, assessment: Assessment) -> list[tuple[User, str, list[str]]]:
-    """Everyone who works on the assessment's country, with their role and sections."""
+    """Everyone who works on the assessment (the country's team, less those limited to another
+    area), with their role and sections."""
     people = session.scalars(
         select(User)
         .join(Membership)
@@ -180,5 +182,7 @@ def members(session: Session, assessment: Assessment) -> list[tuple[User, str, l
     for a in assessment.assignments:
         sections.setdefault(a.user_id, []).append(a.domain_code)
     return [
-        (u, u.role_in(assessment.country_id).value, sorted(sections.get(u.id, []))) for u in people
+        (u, role.value, sorted(sections.get(u.id, [])))
+        for u in people
+        if (role := role_of(u, assessment)) is not None
     ]

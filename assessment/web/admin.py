@@ -134,7 +134,12 @@ def person(user_id: int) -> Response:
     try:
         if form.action.data == "membership":
             service.set_membership(
-                session, current_user, user, _country(form.country_id.data), _role(form.role.data)
+                session,
+                current_user,
+                user,
+                _country(form.country_id.data),
+                _role(form.role.data),
+                area=form.area.data or "",
             )
         elif form.action.data in ("activate", "deactivate"):
             service.set_active(session, current_user, user, form.action.data == "activate")

@@ -68,6 +68,9 @@ def open_new() -> Response:
     except service.AssessmentExists:
         flash(_("An assessment for this cycle already exists."), "error")
         return redirect(url_for("main.home"))
+    except service.AccessDenied:
+        flash(_("Your membership covers one area only: open that area's assessment."), "error")
+        return redirect(url_for("main.home"))
     flash(_("The assessment is open."), "success")
     return redirect(url_for("assessments.overview", assessment_id=assessment.id))
 
@@ -356,24 +359,44 @@ def context(assessment_id: int) -> str | Response:
     framework = framework_of(assessment)
     can_edit = allowed(current_user, Action.ANSWER, assessment, "CTX")
     form = TriggersForm()
+    posted: dict[str, Any] | None = None  # what was typed, shown again when it is refused
+    status = 200
     if request.method == "POST":
         if not can_edit:
             abort(403)
         if form.validate():
             chosen = set(request.form.getlist("trigger"))
             notes = {t.id: request.form.get(f"note-{t.id}", "") for t in framework.triggers}
-            service.set_triggers(db_session(), framework, assessment, current_user, chosen, notes)
-            flash(_("The context checklist is saved."), "success")
-            return redirect(url_for("assessments.context", assessment_id=assessment.id))
+            posted_dates = {
+                t.id: request.form.get(f"date-{t.id}", "").strip() for t in framework.triggers
+            }
+            try:
+                service.set_triggers(
+                    db_session(),
+                    framework,
+                    assessment,
+                    current_user,
+                    chosen,
+                    notes,
+                    service.parse_trigger_dates(posted_dates),
+                )
+            except service.InvalidTriggerDate as error:
+                flash(_("Not saved: %(reason)s.", reason=error_text(error)), "error")
+                posted = {"chosen": chosen, "notes": notes, "dates": posted_dates}
+                status = 400
+            else:
+                flash(_("The context checklist is saved."), "success")
+                return redirect(url_for("assessments.context", assessment_id=assessment.id))
     flags = {t.trigger_id: t for t in assessment.triggers}
     return render_template(
         "assessments/context.html",
         assessment=assessment,
         framework=framework,
         flags=flags,
+        posted=posted,
         form=form,
         can_edit=can_edit,
-    )
+    ), status
 
 
 @bp.post("/<int:assessment_id>/transitions/<name>")

@@ -105,6 +105,7 @@ class MembershipForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     country_id = HiddenField()
     role = HiddenField()
+    area = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 class PlanActionForm(FlaskForm):

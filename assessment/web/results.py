@@ -26,13 +26,14 @@ from ..db import db_session
 from ..framework_ext import registry
 from ..i18n import current_language, error_text, text_direction
 from ..models import Action as PlannedAction
-from ..reports import RenderFailed
+from ..models import Assessment
+from ..reports import GapReport, RenderFailed
 from ..reports.charts import radar, score_bars
 from ..reports_ext import Pending, gap_report_pdf
 from ..scoring import default_target
 from ..services import assessments as assessment_service
 from ..services import comparison, planning
-from ..services.reporting import gap_report_data
+from ..services.reporting import cycle_areas, gap_report_data
 from .forms import ActionForm, PlanActionForm
 from .loading import assessment_or_404, framework_of
 
@@ -45,7 +46,7 @@ SERIES_COLOURS = {"G": "#12355b", "P": "#c2384a", "V": "#2e7d4f"}
 def results(assessment_id: int) -> str:
     assessment = assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
     lang = current_language()
-    report = gap_report_data(db_session(), framework_of(assessment), assessment, lang)
+    report = _report(assessment, lang)
     rtl = text_direction(lang) == "rtl"
     chart = score_bars(
         [(d.name, d.score) for d in report.domains],
@@ -73,6 +74,28 @@ def results(assessment_id: int) -> str:
     )
 
 
+def _report(assessment: Assessment, lang: str) -> GapReport:
+    """The gap report's data, comparing only the areas of the cycle the reader may see."""
+    session = db_session()
+    areas = [
+        a
+        for a in cycle_areas(session, assessment)
+        if allowed(current_user, Action.SEE_GOVERNMENT, a)
+    ]
+    return gap_report_data(session, framework_of(assessment), assessment, lang, areas=areas)
+
+
+@bp.get("/<int:assessment_id>/insights")
+@login_required
+def insights(assessment_id: int) -> str:
+    """Reforms out of step, atrocity types, windows of opportunity and areas compared."""
+    assessment = assessment_or_404(assessment_id, Action.SEE_GOVERNMENT)
+    report = _report(assessment, current_language())
+    return render_template(
+        "results/insights.html", assessment=assessment, report=report, insights=report.insights
+    )
+
+
 @bp.get("/<int:assessment_id>/scores.json")
 @login_required
 def scores_json(assessment_id: int) -> Response:
@@ -92,7 +115,7 @@ def scores_json(assessment_id: int) -> Response:
 def report_pdf(assessment_id: int) -> Response:
     assessment = assessment_or_404(assessment_id, Action.REPORT)
     lang = current_language()
-    report = gap_report_data(db_session(), framework_of(assessment), assessment, lang)
+    report = _report(assessment, lang)
     try:
         path = gap_report_pdf(report, lang)
     except RenderFailed as error:

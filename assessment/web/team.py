@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..access import Action
+from ..access import Action, role_of
 from ..db import db_session
 from ..i18n import error_text
 from ..models import User
@@ -79,7 +79,7 @@ def sections(assessment_id: int, user_id: int) -> Response:
     if not SectionsForm().validate():
         abort(400)
     user = db_session().get(User, user_id)
-    if user is None or user.role_in(assessment.country_id) is None:
+    if user is None or role_of(user, assessment) is None:
         abort(404)
     try:
         team_service.set_sections(

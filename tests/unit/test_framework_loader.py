@@ -205,3 +205,28 @@ def test_a_release_folder_must_hold_its_own_version(broken: Path) -> None:
     shutil.copytree(TEST_FRAMEWORK, broken / "releases" / "0.8.0")
     with pytest.raises(FrameworkError, match="named 0.8.0 but holds 0.9.0"):
         FrameworkRegistry.load(broken)
+
+
+def test_a_window_must_favour_existing_indicators_and_say_why(broken: Path) -> None:
+    edit(broken, "ctx.yaml", "    favours: [JUS-1]\n", "    favours: [JUS-9]\n")
+    problems = problems_of(broken)
+    assert any(
+        p.startswith("ctx.yaml: triggers[0](CTX-1).favours[0]: no indicator JUS-9")
+        for p in problems
+    ), problems
+    edit(broken, "ctx.yaml", "    window: A vote focuses minds on the courts.\n", "")
+    problems = problems_of(broken)
+    assert any("needs a 'window' saying why" in p for p in problems), problems
+
+
+def test_every_shipped_trigger_favours_reforms_and_every_indicator_has_atrocity_types() -> None:
+    framework = load_framework(PROJECT_ROOT / "questionnaires")
+    assert all(t.favours and t.window for t in framework.triggers)
+    assert all(i.atrocity_types for i in framework.indicators)
+    kinds = {a.value for i in framework.indicators for a in i.atrocity_types}
+    assert kinds == {
+        "mass_killing",
+        "forced_displacement",
+        "sexual_violence",
+        "arbitrary_detention",
+    }

@@ -442,13 +442,14 @@ def interchange_export(assessment_id: int, output: Path, without_files: bool) ->
     import json
 
     from .services.interchange import export_assessment
+    from .storage import evidence_store
 
     with database().session() as session:
         assessment = _assessment(session, assessment_id)
         document = export_assessment(
             session,
             assessment,
-            Path(current_app.config["EVIDENCE_DIR"]),
+            evidence_store(),
             files=not without_files,
         )
     output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -462,6 +463,7 @@ def interchange_import(source: Path) -> None:
     import json
 
     from .services.interchange import ImportError_, import_assessment
+    from .storage import evidence_store
 
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
@@ -469,9 +471,7 @@ def interchange_import(source: Path) -> None:
         raise click.ClickException(f"{source} is not JSON: {error}") from None
     with database().session() as session:
         try:
-            assessment = import_assessment(
-                session, registry(), data, Path(current_app.config["EVIDENCE_DIR"])
-            )
+            assessment = import_assessment(session, registry(), data, evidence_store())
         except ImportError_ as error:
             raise click.ClickException(str(error)) from None
         click.echo(

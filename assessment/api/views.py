@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, g, jsonify, request, url_for
@@ -21,6 +20,7 @@ from ..reports_ext import Pending, cached_report, gap_report_pdf, report_status
 from ..services import assessments as service
 from ..services import exports, interchange
 from ..services.reporting import gap_report_data
+from ..storage import evidence_store
 from ..web.loading import assessment_or_404
 from . import ApiError, bp, error_response, serialise
 from .openapi import document
@@ -238,9 +238,7 @@ def scores(assessment_id: int) -> Response:
 def export(assessment_id: int) -> Response:
     """The complete JSON export (with evidence files), for the focal point and administrators."""
     found = _assessment(assessment_id, Action.MANAGE_TEAM)
-    document_ = interchange.export_assessment(
-        db_session(), found, Path(current_app.config["EVIDENCE_DIR"])
-    )
+    document_ = interchange.export_assessment(db_session(), found, evidence_store())
     return jsonify(document_)
 
 

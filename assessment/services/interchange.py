@@ -13,10 +13,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import secrets
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -47,6 +45,7 @@ from ..models import (
     User,
     ValidatedScore,
 )
+from ..storage import EvidenceStore
 from . import audit
 from .accounts import create_user, find_user, normalise_email
 from .assessments import AnswerInput, InvalidAnswer, validate_answer
@@ -74,7 +73,7 @@ def _email(user: User | None) -> str | None:
 
 
 def export_assessment(
-    session: Session, assessment: Assessment, evidence_dir: Path, *, files: bool = True
+    session: Session, assessment: Assessment, store: EvidenceStore, *, files: bool = True
 ) -> dict[str, Any]:
     """The whole assessment as a JSON-ready dict, in a stable order."""
     people: dict[int, User] = {}
@@ -125,9 +124,7 @@ def export_assessment(
             "uploaded_at": iso_time(record.uploaded_at),
         }
         if files:
-            entry["content"] = base64.b64encode(
-                (evidence_dir / record.stored_name).read_bytes()
-            ).decode("ascii")
+            entry["content"] = base64.b64encode(store.read(record.stored_name)).decode("ascii")
         return entry
 
     document: dict[str, Any] = {
@@ -442,7 +439,7 @@ def import_assessment(
     session: Session,
     registry: FrameworkRegistry,
     data: Any,
-    evidence_dir: Path,
+    store: EvidenceStore,
     actor: User | None = None,
 ) -> Assessment:
     """Recreate an exported assessment here. Checks everything first; writes all or nothing."""
@@ -631,15 +628,12 @@ def import_assessment(
         session.add(comment)
         session.flush()
         comment_ids[c.ref] = comment.id
-    written: list[Path] = []
-    evidence_dir.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
     try:
         for n, f in enumerate(doc.evidence_files):
             stored_name = secrets.token_hex(16)
-            partial = evidence_dir / f"{stored_name}.part"
-            partial.write_bytes(contents[n])
-            os.replace(partial, evidence_dir / stored_name)
-            written.append(evidence_dir / stored_name)
+            store.put(stored_name, contents[n])
+            written.append(stored_name)
             session.add(
                 EvidenceFile(
                     assessment_id=aid,
@@ -698,7 +692,7 @@ def import_assessment(
         session.commit()
     except BaseException:
         session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
+        for stored_name in written:
+            store.delete(stored_name)
         raise
     return assessment

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -16,6 +15,7 @@ from ..i18n import current_language, text_direction
 from ..models import Assessment
 from ..services import assessments as assessment_service
 from ..services import exports, interchange
+from ..storage import evidence_store
 from .loading import assessment_or_404, framework_of
 
 bp = Blueprint("exports", __name__)
@@ -74,8 +74,6 @@ def scores_xlsx(assessment_id: int) -> Response:
 def assessment_json(assessment_id: int) -> Response:
     """Everything, for an import on another installation: the focal point and administrators."""
     assessment = assessment_or_404(assessment_id, Action.MANAGE_TEAM)
-    document = interchange.export_assessment(
-        db_session(), assessment, Path(current_app.config["EVIDENCE_DIR"])
-    )
+    document = interchange.export_assessment(db_session(), assessment, evidence_store())
     data = json.dumps(document, ensure_ascii=False, indent=1).encode()
     return _download(data, "application/json", assessment, "assessment", "json")

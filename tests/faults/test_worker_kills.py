@@ -7,6 +7,7 @@ with the same operation id until the server acknowledges it."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import random
 import signal
@@ -56,7 +57,7 @@ def _client(
             browser.login("focal@demo.example")
             browser.page_token(f"/en/assessments/{assessment_id}")
             break
-        except (OSError, AssertionError, AttributeError):
+        except (OSError, http.client.HTTPException, AssertionError, AttributeError):
             time.sleep(0.2)
     versions = dict.fromkeys(questions, 0)
     turn = 0
@@ -68,7 +69,8 @@ def _client(
         while True:
             try:
                 status, _headers, data = browser.autosave(assessment_id, question, body)
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # The worker died mid-answer (connection reset, response cut short).
                 status, data = 0, {}
             if status == 200:
                 versions[question] = data["version"]

@@ -209,7 +209,7 @@ def _rich_assessment(app: Flask, world: World, session: Session) -> Assessment:
     comments.add(session, assessment, "SEC-1.1", focal, "Since 2024.", first.id, "en")
     evidence.store(
         session,
-        Path(app.config["EVIDENCE_DIR"]),
+        app.extensions["evidence_store"],
         assessment,
         "SEC-1.1",
         focal,
@@ -306,10 +306,10 @@ def test_the_json_export_round_trips_to_another_installation(
             other_session,
             second_installation.extensions["frameworks"],
             before,
-            Path(second_installation.config["EVIDENCE_DIR"]),
+            second_installation.extensions["evidence_store"],
         )
         after = export_assessment(
-            other_session, imported, Path(second_installation.config["EVIDENCE_DIR"])
+            other_session, imported, second_installation.extensions["evidence_store"]
         )
         assert _without_moment(after) == _without_moment(before)
         # The same scores on both installations.
@@ -326,7 +326,7 @@ def test_the_json_export_round_trips_to_another_installation(
                 other_session,
                 second_installation.extensions["frameworks"],
                 before,
-                Path(second_installation.config["EVIDENCE_DIR"]),
+                second_installation.extensions["evidence_store"],
             )
         assert len(other_session.scalars(select(Assessment)).all()) == 1
 
@@ -353,7 +353,7 @@ def test_a_damaged_export_is_refused_with_a_clear_error(
     message: str,
 ) -> None:
     assessment = _rich_assessment(app, world, session)
-    document = export_assessment(session, assessment, Path(app.config["EVIDENCE_DIR"]))
+    document = export_assessment(session, assessment, app.extensions["evidence_store"])
     change(document)
     with second_installation.extensions["database"].session() as other_session:
         with pytest.raises(ImportError_, match=message):
@@ -361,10 +361,10 @@ def test_a_damaged_export_is_refused_with_a_clear_error(
                 other_session,
                 second_installation.extensions["frameworks"],
                 document,
-                Path(second_installation.config["EVIDENCE_DIR"]),
+                second_installation.extensions["evidence_store"],
             )
         assert other_session.scalars(select(Assessment)).all() == []
-    assert not list(Path(second_installation.config["EVIDENCE_DIR"]).glob("*"))
+    assert not list(second_installation.extensions["evidence_store"].names())
 
 
 def test_the_command_line_exports_and_imports(

@@ -33,6 +33,7 @@ def demo_ids(backend: Flask) -> dict[str, int]:
 # {draft} the 2026 one being answered.
 PAGES: dict[str, tuple[str | None, str]] = {
     "login": (None, "/login"),
+    "forgot-password": (None, "/password/forgot"),
     "home": ("focal@demo.example", "/"),
     "overview": ("focal@demo.example", "/assessments/{draft}"),
     "section": ("focal@demo.example", "/assessments/{draft}/sections/SEC"),
@@ -42,6 +43,9 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "history": ("focal@demo.example", "/assessments/{draft}/history"),
     "peer-review": ("focal@demo.example", "/assessments/{done}/reviews"),
     "results": ("focal@demo.example", "/assessments/{done}/results"),
+    "insights": ("focal@demo.example", "/assessments/{done}/insights"),
+    "profile": ("focal@demo.example", "/profile"),
+    "two-step-login": ("admin@demo.example", "/account/two-step"),
     "targets": ("focal@demo.example", "/assessments/{done}/targets"),
     "actions": ("focal@demo.example", "/assessments/{done}/actions"),
     "compare": ("focal@demo.example", "/assessments/{draft}/compare"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -56,6 +56,11 @@ def register(app: Flask) -> None:
         if kind is None:
             raise error
         log.warning("storage trouble (%s): %s", kind, error)
+        # End the failed transaction now: the page below reads the user through the same
+        # session, which refuses any query until it is rolled back.
+        request_session = g.get("db_session")
+        if request_session is not None:
+            request_session.rollback()
         if kind == "full":
             code, retry = 507, 60
             message = _(

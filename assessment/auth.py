@@ -8,6 +8,7 @@ import time
 from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from .db import db_session
@@ -25,7 +26,8 @@ def _load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db_session().get(User, int(user_id))
+    # With the memberships every access check reads, in one query.
+    user = db_session().get(User, int(user_id), options=[joinedload(User.memberships)])
     if user is None or not user.active:
         return None
     if not hmac.compare_digest(user.session_token, token):

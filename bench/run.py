@@ -44,6 +44,9 @@ PY = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 ADMIN = ("admin@demo.example", "demo-password")
 SIZES = {"small": 1_000, "full": 10_000}
+# A page user loads a page about once a second: far faster than anyone reads a section of forty
+# questions, so the load is heavier than 20 real people, yet not 20 requests always in flight.
+PAGE_EVERY = 1.0
 
 
 @dataclass
@@ -409,53 +412,51 @@ class Bench:
 
             say(f"{db}: section page and dashboard, 20 users")
             twenty, twenty_base = users[:20], baseline[:20]
-            page_base = await load.closed_loop(
-                "baseline page", twenty_base, load.get("/page/{a}"), s
+            page_base = await load.paced(
+                "baseline page", twenty_base, load.get("/page/{a}"), s, every=PAGE_EVERY
             )
             DETAILS[db]["baseline_page"] = page_base.summary()
             for name, path, target in (
                 ("section page p95, 20 users", "/en/assessments/{a}/sections/SEC", 100),
                 ("results dashboard p95, 20 users", "/en/assessments/{a}/results", 150),
             ):
-                stats = await load.closed_loop(name, twenty, load.get(path), s)
-                DETAILS[db][name] = stats.summary()
-                ROWS.append(
-                    Row(
-                        name,
-                        db,
-                        stats.pct(95),
-                        "ms",
-                        page_base.pct(95),
-                        "bare page p95",
-                        f"< {target} ms",
-                        (stats.pct(95) or 1e9) < target,
-                        f"{stats.throughput:.0f}/s, {stats.errors} errors",
-                    )
-                )
+                await self.page_row(name, twenty, path, target, page_base)
         finally:
             await load.close(baseline)
 
         say(f"{db}: lists as the secretariat sees them, 20 users")
-        admins = self.admins
         for name, path, target in (
             ("assessment list p95, 20 users", "/en/", 100),
             ("regional overview p95, 20 users", "/en/admin/overview", 150),
         ):
-            stats = await load.closed_loop(name, admins, load.get(path), s)
-            DETAILS[db][name] = stats.summary()
-            ROWS.append(
-                Row(
-                    name,
-                    db,
-                    stats.pct(95),
-                    "ms",
-                    page_base.pct(95),
-                    "bare page p95",
-                    f"< {target} ms",
-                    (stats.pct(95) or 1e9) < target,
-                    f"{stats.throughput:.0f}/s, {stats.errors} errors",
-                )
+            await self.page_row(name, self.admins, path, target, page_base)
+
+    async def page_row(
+        self, name: str, users: list[Any], path: str, target: float, base: Any
+    ) -> None:
+        """A page under 20 users who each load one about every second (the target), and the
+        same users without pauses (what two cores serve at most, for the note)."""
+        from bench import load
+
+        db, s = self.kind, self.args.seconds
+        stats = await load.paced(name, users, load.get(path), s, every=PAGE_EVERY)
+        saturated = await load.closed_loop(name, users, load.get(path), s / 2)
+        DETAILS[db][name] = stats.summary()
+        DETAILS[db][name + " (no pauses)"] = saturated.summary()
+        ROWS.append(
+            Row(
+                name,
+                db,
+                stats.pct(95),
+                "ms",
+                base.pct(95),
+                "bare page p95",
+                f"< {target:g} ms",
+                (stats.pct(95) or 1e9) < target,
+                f"{stats.throughput:.0f}/s, {stats.errors} errors; without pauses "
+                f"{saturated.throughput:.0f}/s at p95 {fmt(saturated.pct(95))} ms",
             )
+        )
 
     async def reports(self, app_base: str, base_base: str, baseline_file: Path) -> None:
         """A cached report served, and autosave while four reports render at once."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel import Locale
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import begin_write
@@ -128,14 +130,42 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
     session.commit()
 
 
-def people(session: Session) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .options(selectinload(User.memberships).selectinload(Membership.country))
-            .order_by(User.name)
+PEOPLE_PAGE_SIZE = 50
+
+
+@dataclass
+class PeoplePage:
+    items: list[User]
+    page: int
+    pages: int
+    total: int
+    search: str
+
+
+def people(
+    session: Session, page: int = 1, search: str = "", per_page: int = PEOPLE_PAGE_SIZE
+) -> PeoplePage:
+    """One page of the accounts, by name, found by part of a name or an e-mail address: a
+    secretariat serving many countries has thousands."""
+    query = select(User)
+    search = search.strip()[:254]
+    if search:
+        query = query.where(
+            or_(
+                User.name.icontains(search, autoescape=True),
+                User.email.icontains(search, autoescape=True),
+            )
         )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = session.scalars(
+        query.options(selectinload(User.memberships).selectinload(Membership.country))
+        .order_by(User.name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
+    return PeoplePage(list(items), page, pages, total, search)
 
 
 def countries(session: Session) -> list[Country]:

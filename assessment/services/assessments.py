@@ -24,6 +24,7 @@ from ..models import (
     Country,
     Membership,
     Review,
+    ReviewRating,
     TriggerFlag,
     User,
     ValidatedScore,
@@ -227,16 +228,11 @@ def save_answers(
     if operation_id is not None and not OPERATION_ID.match(operation_id):
         raise InvalidAnswer(given[0].question_id if given else "", N_("malformed operation id"))
 
-    begin_write(session)
-    if operation_id is not None:
-        done = session.get(AppliedOperation, operation_id)
-        if done is not None:  # a retry of a save that was applied: answer as then, write nothing
-            session.rollback()
-            return SaveResult(
-                saved=list(done.result["saved"]),
-                versions=dict(done.result["versions"]),
-                replayed=True,
-            )
+    # Everything that only reads happens before the write lock is taken: SQLite lets one writer
+    # hold it at a time, so the less a save does while holding it, the more saves get through.
+    # The UPDATE below only matches the version read here, so nothing read here goes stale.
+    if operation_id is not None and (replay := _replayed(session, operation_id)):
+        return replay
     existing = {
         a.question_id: a
         for a in session.scalars(
@@ -245,12 +241,12 @@ def save_answers(
                 Answer.assessment_id == assessment.id,
                 Answer.question_id.in_([v.question_id for v in valid]),
             )
-            .options(selectinload(Answer.updated_by))
             .execution_options(populate_existing=True)  # the request may have read them before
         )
     }
     result = SaveResult()
     now = utcnow()
+    begin_write(session)
     for item in valid:
         answer = existing.get(item.question_id)
         new = item.fields()
@@ -287,6 +283,10 @@ def save_answers(
                 continue
             old = None
             result.versions[item.question_id] = 1
+        elif answer.version != item.expected_version:
+            session.refresh(answer)  # stale before we started: show what is stored now
+            result.conflicts.append(_conflict(answer))
+            continue
         else:
             old = _snapshot(answer)
             updated = session.execute(
@@ -305,8 +305,10 @@ def save_answers(
                 session.refresh(answer)
                 result.conflicts.append(_conflict(answer))
                 continue
-            session.refresh(answer)
-            result.versions[item.question_id] = answer.version
+            # The row matched the expected version, so it now holds the next one. The object is
+            # expired rather than reloaded: a later read in this request fetches it again.
+            session.expire(answer)
+            result.versions[item.question_id] = item.expected_version + 1
         audit.record(
             session,
             actor,
@@ -329,8 +331,31 @@ def save_answers(
                 result={"saved": result.saved, "versions": result.versions},
             )
         )
-    session.commit()
+    elif operation_id is not None and (replay := _replayed(session, operation_id)):
+        return replay  # a retry of this very save got in first: that is why it conflicts
+    try:
+        session.commit()
+    except IntegrityError:
+        # The operation id was recorded between our first look and our commit: by a retry of
+        # this save racing it. Nothing of ours was written; answer as the retry did.
+        session.rollback()
+        if operation_id is not None and (replay := _replayed(session, operation_id)):
+            return replay
+        raise
     return result
+
+
+def _replayed(session: Session, operation_id: str) -> SaveResult | None:
+    """The result of a save already applied under this operation id (a retry: write nothing)."""
+    done = session.get(AppliedOperation, operation_id)
+    if done is None:
+        return None
+    session.rollback()
+    return SaveResult(
+        saved=list(done.result["saved"]),
+        versions=dict(done.result["versions"]),
+        replayed=True,
+    )
 
 
 def _text_language(item: AnswerInput, stored: Answer | None) -> str | None:
@@ -514,35 +539,60 @@ def score_many(
     framework_of: Callable[[Assessment], Framework],
     assessments: list[Assessment],
 ) -> dict[int, AssessmentScore]:
-    """Score several assessments with one query per kind of row, however many there are."""
-    from .review import reviewer_responses
+    """Score several assessments with one query per kind of row, however many there are.
 
+    The rows are read as plain tuples of the columns the engine needs: building ORM objects for
+    every answer and rating cost more than the scoring itself."""
     ids = [a.id for a in assessments]
-    answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
-    for answer in session.scalars(select(Answer).where(Answer.assessment_id.in_(ids))):
-        answers[answer.assessment_id][answer.question_id] = answer
+    answers: dict[int, dict[str, Response]] = {i: {} for i in ids}
+    for assessment_id, question_id, *fields in session.execute(
+        select(
+            Answer.assessment_id,
+            Answer.question_id,
+            Answer.status,
+            Answer.level,
+            Answer.confidence,
+            Answer.evidence,
+        ).where(Answer.assessment_id.in_(ids))
+    ):
+        answers[assessment_id][question_id] = to_response(*fields)
     validated: dict[int, dict[str, int]] = {i: {} for i in ids}
-    for outcome in session.scalars(
-        select(ValidatedScore).where(
+    for assessment_id, indicator_id, level in session.execute(
+        select(
+            ValidatedScore.assessment_id, ValidatedScore.indicator_id, ValidatedScore.level
+        ).where(
             ValidatedScore.assessment_id.in_(ids),
             ValidatedScore.outcome == "validated",
             ValidatedScore.level.is_not(None),
         )
     ):
-        validated[outcome.assessment_id][outcome.indicator_id] = outcome.level  # type: ignore[assignment]
-    reviews: dict[int, list[Review]] = {i: [] for i in ids}
-    for review in session.scalars(
-        select(Review)
+        validated[assessment_id][indicator_id] = level
+    # One dict of ratings per submitted review, in the order the reviews were created.
+    reviews: dict[int, dict[int, dict[str, Response]]] = {i: {} for i in ids}
+    for assessment_id, review_id, question_id, *fields in session.execute(
+        select(
+            Review.assessment_id,
+            Review.id,
+            ReviewRating.question_id,
+            ReviewRating.status,
+            ReviewRating.level,
+            ReviewRating.confidence,
+            ReviewRating.evidence,
+        )
+        .outerjoin(
+            ReviewRating, ReviewRating.review_id == Review.id
+        )  # a review rating nothing counts
         .where(Review.assessment_id.in_(ids), Review.submitted_at.is_not(None))
-        .options(selectinload(Review.ratings))
         .order_by(Review.id)
     ):
-        reviews[review.assessment_id].append(review)
+        ratings = reviews[assessment_id].setdefault(review_id, {})
+        if question_id is not None:
+            ratings[question_id] = to_response(*fields)
     return {
         a.id: score_assessment(
             framework_of(a),
-            as_responses(answers[a.id]),
-            reviewer_responses(reviews[a.id]),
+            answers[a.id],
+            list(reviews[a.id].values()),
             validated=validated[a.id],
             targets=a.targets or {},
             triggers_set={t.trigger_id for t in a.triggers},

@@ -24,7 +24,7 @@ from ..reports import (
 from . import evidence as evidence_service
 from . import planning
 from . import review as review_service
-from .assessments import get_answers, score
+from .assessments import get_answers, score_many
 
 
 def gap_report_data(
@@ -41,7 +41,17 @@ def gap_report_data(
     one) that the reader may see; the caller checks access. Those pinned to another framework
     version are left out of the comparison, since their indicators may not match."""
     answers = get_answers(session, assessment)
-    result = score(session, framework, assessment)
+    others = [
+        other
+        for other in areas
+        if other.id != assessment.id
+        and other.country_id == assessment.country_id
+        and other.cycle == assessment.cycle
+        and other.framework_version == assessment.framework_version
+    ]
+    # This assessment and the areas it is compared with, scored with one query per kind of row.
+    results = score_many(session, lambda _a: framework, [assessment, *others])
+    result = results[assessment.id]
     today = on or date.today()
     info = AssessmentInfo(
         country=country_name(assessment.country.iso_code, assessment.country.name, lang),
@@ -50,14 +60,7 @@ def gap_report_data(
         state=assessment.state,
         framework_version=assessment.framework_version,
     )
-    compared = [(assessment.area, result)] + [
-        (other.area, score(session, framework, other))
-        for other in areas
-        if other.id != assessment.id
-        and other.country_id == assessment.country_id
-        and other.cycle == assessment.cycle
-        and other.framework_version == assessment.framework_version
-    ]
+    compared = [(assessment.area, result)] + [(other.area, results[other.id]) for other in others]
     insights = build_insights(
         framework,
         result,
@@ -122,9 +125,9 @@ def _extras(
     reviews = review_service.submitted_reviews(session, assessment)
     outcomes = review_service.outcomes(session, assessment)
     discussion = {}
+    sides = review_service.sides(answers, reviews, [q.id for q in framework.questions if q.scored])
     for indicator in framework.indicators:
         ids = [q.id for q in indicator.scored_questions]
-        sides = review_service.sides(answers, reviews, ids)
         outcome = outcomes.get(indicator.id)
         discussion[indicator.id] = (
             outcome.outcome if outcome else None,

@@ -45,6 +45,11 @@ def _role(value: str | None) -> Role | None:
     return Role(value) if value in {r.value for r in Role} else None
 
 
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and len(page) < 7 else 1
+
+
 def _country(value: str | None) -> Country | None:
     return db_session().get(Country, int(value)) if value and value.isdigit() else None
 
@@ -114,7 +119,7 @@ def index() -> str | Response:
     return render_template(
         "admin/index.html",
         countries=countries,
-        people=service.people(session),
+        people=service.people(session, _page_number(), request.args.get("q", "")),
         country_form=country_form,
         user_form=user_form,
         open_form=open_form,

@@ -35,12 +35,13 @@ from ..services import evidence as evidence_service
 from ..services import review as review_service
 from ..services import workflow
 from .forms import (
-    EDITABLE,
+    CONFIDENCE_CHOICES,
     ActionForm,
     CommentForm,
     OpenAssessmentForm,
     TransitionForm,
     TriggersForm,
+    answer_choices,
     digest,
     field_name,
     section_form,
@@ -244,9 +245,10 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
                 if getattr(form, field_name(q.id)).errors
             }
         answers = service.get_answers(session, assessment)
+        # What the respondent sent goes back to them, with the version they now hold.
+        shown = {q.id: dict(getattr(form, field_name(q.id)).data) for q in questions}
     else:
-        shown = {field_name(q.id): _form_values(q, answers.get(q.id)) for q in questions}
-        form = section_form(questions, data=shown)
+        shown = {q.id: _form_values(q, answers.get(q.id)) for q in questions}
 
     ids = [q.id for q in questions]
     threads = comment_service.threads(session, assessment, ids)
@@ -258,13 +260,14 @@ def section(assessment_id: int, domain_code: str) -> str | Response:
         assessment=assessment,
         framework=framework,
         domain=domain,
-        form=form,
         field_name=field_name,
+        shown=shown,
+        choices={q.id: answer_choices(q) for q in questions},
+        confidence_choices=[(c.value, str(c.label)) for c in CONFIDENCE_CHOICES],
         answers=answers,
         can_answer=can_answer,
         conflicts={c.question_id: c for c in conflicts},
         errors=errors,
-        editable=EDITABLE,
         threads=threads,
         files=files,
         comment_form=CommentForm(),

@@ -244,6 +244,12 @@ def _answer_choices(question: Question) -> list[SelectChoice]:
     return []
 
 
+def answer_choices(question: Question) -> list[tuple[str, str]]:
+    """The answers a question offers, as (value, label) in the page's language: what the
+    section page shows, and what `section_form` accepts back."""
+    return [(c.value, str(c.label)) for c in _answer_choices(question) + list(NOT_RATED)]
+
+
 EDITABLE = ("answer", "value", "reason", "confidence", "evidence", "comment", "flagged")
 
 

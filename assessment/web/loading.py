@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from ..access import Action, allowed
 from ..db import db_session
@@ -16,16 +15,9 @@ from ..models import Assessment
 
 
 def assessment_or_404(assessment_id: int, action: Action = Action.VIEW) -> Assessment:
-    assessment = db_session().get(
-        Assessment,
-        assessment_id,
-        options=[
-            selectinload(Assessment.country),
-            selectinload(Assessment.triggers),
-            selectinload(Assessment.reviews),
-            selectinload(Assessment.assignments),
-        ],
-    )
+    # One row; the access check reads the user's memberships, and the country, reviews and
+    # assignments load on first use, so an autosave pays for none of them.
+    assessment = db_session().get(Assessment, assessment_id)
     if assessment is None or not allowed(current_user, Action.VIEW, assessment):
         abort(404)
     if action is not Action.VIEW and not allowed(current_user, action, assessment):

@@ -20,10 +20,12 @@ from assessment.models import (
     Comment,
     Country,
     EvidenceFile,
+    Membership,
     Review,
     ReviewRating,
     Role,
     State,
+    User,
     ValidatedScore,
     utcnow,
 )
@@ -273,3 +275,43 @@ def test_the_list_of_assessments_is_paged(
     focal = app.test_client()
     login(focal, world.focal.email)
     assert focal.get("/en/").text.count("/results") == 31
+
+
+def add_people(session: Session, world: World, n: int, start: int) -> None:
+    """n more accounts, each a contributor of the home country (no password: never logged in)."""
+    for k in range(start, start + n):
+        user = User(email=f"member{k:03d}@many.example", name=f"Member {k:03d}", password_hash="-")
+        session.add(user)
+        session.flush()
+        session.add(Membership(user_id=user.id, country_id=world.home.id, role="contributor"))
+    session.commit()
+
+
+def test_the_people_list_is_paged_and_searchable(
+    app: Flask, client: FlaskClient, session: Session, world: World
+) -> None:
+    add_people(session, world, 60, 0)
+    login(client, world.admin.email)
+    first = client.get("/en/admin/").text
+    shown = first.count('name="action" value="membership"')
+    assert shown == 50
+    assert "1 / 2" in first
+    second = client.get("/en/admin/?page=2").text
+    total = session.query(User).count()
+    assert second.count('name="action" value="membership"') == total - 50
+    # Part of a name or an address finds the account on any page, whatever its case.
+    found = client.get("/en/admin/?q=MEMBER 059").text
+    assert found.count('name="action" value="membership"') == 1
+    assert "member059@many.example" in found
+    assert client.get("/en/admin/?q=%25").text.count('value="membership"') == 0  # % is literal
+    assert "No account matches." in client.get("/en/admin/?q=nobody-here").text
+
+
+def test_the_people_list_runs_the_same_statements_with_more_people(
+    app: Flask, client: FlaskClient, session: Session, world: World
+) -> None:
+    login(client, world.admin.email)
+    add_people(session, world, 1, 0)
+    with_one = statements(app, client, "/en/admin/")
+    add_people(session, world, MANY, 1)
+    assert statements(app, client, "/en/admin/") == with_one
